@@ -1,0 +1,341 @@
+//! Typed, validated setkey statements: what the parser produces and the compiler consumes.
+
+use std::net::IpAddr;
+use zeroize::Zeroizing;
+
+/// A byte range in the source text; `diag` turns it into line:column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// One statement (up to and including its `;`) and where it stands in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatementKind {
+    Add(SaStatement),
+    /// `update` (Linux ipsec-tools builds; same shape as `add`).
+    Update(SaStatement),
+    Get(SaStatement),
+    Delete(SaStatement),
+    /// `getspi` (NetBSD/ipsec-tools).
+    GetSpi(SaStatement),
+    DeleteAll(DeleteAll),
+    Flush(Option<Spanned<SaProtocol>>),
+    Dump(Option<Spanned<SaProtocol>>),
+    SpdAdd(SpdStatement),
+    /// NetBSD/ipsec-tools only.
+    SpdUpdate(SpdStatement),
+    SpdDelete(SpdStatement),
+    /// `spdadd tagged "name" policy;`
+    SpdAddTagged {
+        tag: Spanned<String>,
+        policy: Spanned<PolicySpec>,
+    },
+    SpdFlush,
+    SpdDump,
+    /// `exit`, `quit`, `bye`: end of input in `-c` mode.
+    Exit,
+}
+
+/// The `-4`, `-6`, `-n` switches before the addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AddressFlags {
+    pub inet4_only: bool,
+    pub inet6_only: bool,
+    pub numeric: bool,
+}
+
+/// An SA endpoint: `addr` or (NetBSD/ipsec-tools) `addr[port]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Host {
+    pub addr: IpAddr,
+    pub port: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaProtocol {
+    Esp,
+    EspOld,
+    Ah,
+    AhOld,
+    IpComp,
+    /// TCP-MD5 signatures (BSD).
+    Tcp,
+    /// ESP in UDP (NAT-T), NetBSD/ipsec-tools; optional NAT original address.
+    EspUdp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Any,
+    Transport,
+    Tunnel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PadOption {
+    ZeroPad,
+    RandomPad,
+    SeqPad,
+}
+
+/// `add`/`get`/`delete`/`getspi`/`update`: `src dst proto spi [options] [algorithms]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaStatement {
+    pub flags: AddressFlags,
+    pub src: Spanned<Host>,
+    pub dst: Spanned<Host>,
+    pub protocol: Spanned<SaProtocol>,
+    /// NAT-T original address after `esp-udp`.
+    pub esp_udp_oa: Option<Spanned<IpAddr>>,
+    pub spi: Spanned<u32>,
+    pub options: SaOptions,
+    pub algorithms: Algorithms,
+}
+
+/// SA extension options; each keeps its span for target-dependent errors. Last one wins.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SaOptions {
+    pub mode: Option<Spanned<Mode>>,
+    pub reqid: Option<Spanned<u32>>,
+    /// `-r N`: replay window in bytes (window = 8N packets).
+    pub replay: Option<Spanned<u32>>,
+    pub pad: Option<Spanned<PadOption>>,
+    /// `-f nocyclic-seq`.
+    pub nocyclic_seq: Option<Span>,
+    pub lifetime_hard_secs: Option<Spanned<u64>>,
+    pub lifetime_soft_secs: Option<Spanned<u64>>,
+    pub lifetime_hard_bytes: Option<Spanned<u64>>,
+    pub lifetime_soft_bytes: Option<Spanned<u64>>,
+    pub ctx: Option<Spanned<SecurityContext>>,
+    /// FreeBSD `-natt oai [sport] oar [dport]`.
+    pub natt: Option<Spanned<NatTraversal>>,
+    /// FreeBSD `-natt_mtu N`.
+    pub natt_mtu: Option<Spanned<u16>>,
+    /// FreeBSD `-esn`.
+    pub esn: Option<Span>,
+    /// FreeBSD 15 `-hwif ifname`.
+    pub hwif: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityContext {
+    pub doi: u8,
+    pub alg: u8,
+    pub context: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NatTraversal {
+    pub oai: IpAddr,
+    pub sport: Option<u16>,
+    pub oar: IpAddr,
+    pub dport: Option<u16>,
+}
+
+/// Key material from `0x...` or `"..."`; zeroed on drop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyBytes(pub Zeroizing<Vec<u8>>);
+
+impl KeyBytes {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        KeyBytes(Zeroizing::new(bytes))
+    }
+    pub fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncryptAlgorithm {
+    DesCbc,
+    TripleDesCbc,
+    Null,
+    Simple,
+    BlowfishCbc,
+    Cast128Cbc,
+    DesDeriv,
+    Des32Iv,
+    TwofishCbc,
+    AesCbc,
+    RijndaelCbc,
+    AesCtr,
+    CamelliaCbc,
+    AesGcm16,
+    Chacha20Poly1305,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthAlgorithm {
+    HmacMd5,
+    HmacSha1,
+    KeyedMd5,
+    KeyedSha1,
+    /// `hmac-sha2-256` or `hmac-sha256`.
+    HmacSha256,
+    HmacSha384,
+    HmacSha512,
+    HmacRipemd160,
+    AesXcbcMac,
+    TcpMd5,
+    Null,
+    Chacha20Poly1305,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompressAlgorithm {
+    Oui,
+    Deflate,
+    Lzs,
+}
+
+/// `-E`, `-A`, `-C` with their keys. A key is `None` where the algorithm takes none
+/// (e.g. `-E null` on ipsec-tools).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Algorithms {
+    pub encrypt: Option<(Spanned<EncryptAlgorithm>, Option<Spanned<KeyBytes>>)>,
+    pub auth: Option<(Spanned<AuthAlgorithm>, Option<Spanned<KeyBytes>>)>,
+    pub compress: Option<Spanned<CompressAlgorithm>>,
+    /// `-R`: use the SPI as the CPI on the wire.
+    pub raw_cpi: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteAll {
+    pub flags: AddressFlags,
+    pub src: Spanned<Host>,
+    pub dst: Spanned<Host>,
+    pub protocol: Spanned<SaProtocol>,
+}
+
+/// Port of a selector: `[any]` or `[N]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Port {
+    Any,
+    Number(u16),
+}
+
+/// `address[/prefixlen][[port]]` of an SPD selector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selector {
+    pub addr: IpAddr,
+    pub prefixlen: Option<u8>,
+    pub port: Option<Port>,
+}
+
+/// The upper-layer protocol of an SPD selector: `any` or an IP protocol number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpperProtocol {
+    Any,
+    Number(u8),
+}
+
+/// The optional word after the upper-layer protocol: ICMP `type[,code]` or a GRE key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpperMisc {
+    IcmpType { icmp_type: u16, code: Option<u16> },
+    GreKey(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpdStatement {
+    pub flags: AddressFlags,
+    pub src: Spanned<Selector>,
+    pub dst: Spanned<Selector>,
+    pub upper: Spanned<UpperProtocol>,
+    pub misc: Option<Spanned<UpperMisc>>,
+    pub ctx: Option<Spanned<SecurityContext>>,
+    pub policy: Spanned<PolicySpec>,
+    /// FreeBSD `-hwif ifname` after the policy.
+    pub hwif: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    In,
+    Out,
+    /// Linux only.
+    Fwd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyAction {
+    Discard,
+    None,
+    Ipsec,
+    Entrust,
+    Bypass,
+}
+
+/// `prio`/`priority` clause (ipsec-tools on Linux).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// `prio N` / `prio -N`: offset from `def` (value = def - N).
+    Offset(i64),
+    /// `prio low|def|high [(+|-) N]`; the offset keeps the sign as written.
+    Base(PriorityBase, i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriorityBase {
+    Low,
+    Def,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpsecProtocol {
+    Esp,
+    Ah,
+    IpComp,
+    /// FreeBSD only.
+    Tcp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Default,
+    Use,
+    Require,
+    /// `unique` or `unique:N` (N = manual reqid).
+    Unique(Option<u32>),
+}
+
+/// Tunnel endpoints of a request: `src-dst`, ports only with ipsec-tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestEndpoints {
+    pub src: Host,
+    pub dst: Host,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpsecRequestSpec {
+    pub proto: IpsecProtocol,
+    pub mode: Mode,
+    pub endpoints: Option<RequestEndpoints>,
+    pub level: Level,
+    pub span: Span,
+}
+
+/// The text after `-P`: direction, optional priority, action and requests.
+/// `action` is `None` for a bare direction (`-P out;`), which the kernel reads as discard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySpec {
+    pub dir: Direction,
+    pub priority: Option<Spanned<Priority>>,
+    pub action: Option<PolicyAction>,
+    pub requests: Vec<IpsecRequestSpec>,
+}

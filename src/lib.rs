@@ -1,0 +1,4 @@
+//! setkey-rs: the setkey(8) language, its compiler to PF_KEY v2 messages, and the wire codec.
+
+pub mod lang;
+pub mod pfkey;
