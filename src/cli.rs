@@ -1,0 +1,119 @@
+//! Command-line definition: setkey's own short flags (combinable, `-DP`, `-nv`, `-xx`) plus long options.
+
+use clap::{ArgAction, Parser};
+use std::path::PathBuf;
+
+use setkey::pfkey::Dialect;
+
+/// Manipulate the IPsec SA/SP database through PF_KEY v2.
+#[derive(Debug, Parser)]
+#[command(
+    name = "setkey",
+    version,
+    disable_help_flag = true,
+    about = "Manipulate the IPsec SA/SP database through PF_KEY v2",
+    override_usage = "setkey [-nv] [--target OS] -c\n       \
+                      setkey [-nv] [--target OS] -f FILE\n       \
+                      setkey [-Palpv] -D\n       \
+                      setkey [-Pv] -F\n       \
+                      setkey [-h] -x"
+)]
+pub struct Cli {
+    /// Read statements from standard input.
+    #[arg(short = 'c')]
+    pub stdin: bool,
+
+    /// Read statements from FILE ("-" is standard input).
+    #[arg(short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Dump the SAD (with -P: the SPD).
+    #[arg(short = 'D')]
+    pub dump: bool,
+
+    /// Flush the SAD (with -P: the SPD).
+    #[arg(short = 'F')]
+    pub flush: bool,
+
+    /// With -D or -F: act on the SPD instead of the SAD.
+    #[arg(short = 'P')]
+    pub policy: bool,
+
+    /// With -D: also show dead SAs.
+    #[arg(short = 'a')]
+    pub all: bool,
+
+    /// With -D: loop, printing a short listing every second.
+    #[arg(short = 'l')]
+    pub loop_dump: bool,
+
+    /// With -D: show ports in the SAD and in policy endpoints.
+    #[arg(short = 'p')]
+    pub ports: bool,
+
+    /// With -DP (FreeBSD): only global-scope policies.
+    #[arg(short = 'g')]
+    pub global_scope: bool,
+
+    /// With -DP (FreeBSD): only ifnet-scope policies.
+    #[arg(short = 't')]
+    pub ifnet_scope: bool,
+
+    /// Monitor PF_KEY traffic; twice (-xx) prints raw timestamps.
+    #[arg(short = 'x', action = ArgAction::Count)]
+    pub monitor: u8,
+
+    /// Hex dump of each message (with -x, -v or -n -v).
+    #[arg(short = 'h')]
+    pub hex: bool,
+
+    /// Same as -h (NetBSD spelling).
+    #[arg(short = 'H')]
+    pub hex_netbsd: bool,
+
+    /// Verbose: print every message sent and received, decoded.
+    #[arg(short = 'v')]
+    pub verbose: bool,
+
+    /// No action: parse and compile only, send nothing.
+    #[arg(short = 'n')]
+    pub dry_run: bool,
+
+    /// Linux: install an extra fwd copy of every inbound policy (the default).
+    #[arg(short = 'r', overrides_with = "kernel_mode")]
+    pub rfc_mode: bool,
+
+    /// Linux: install inbound policies only as given (no fwd copy).
+    #[arg(short = 'k')]
+    pub kernel_mode: bool,
+
+    /// Accepted and ignored, as by FreeBSD's setkey.
+    #[arg(short = 'd', hide = true)]
+    pub ignored_d: bool,
+
+    /// PF_KEY dialect to speak: netbsd, freebsd or linux (default: the host OS).
+    #[arg(long, value_name = "OS", value_parser = parse_dialect)]
+    pub target: Option<Dialect>,
+
+    /// Exit 0 even when the kernel rejected a statement, as the C setkey does.
+    #[arg(long)]
+    pub compat_exit: bool,
+
+    /// Print help.
+    #[arg(short = '?', long = "help", action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    /// Files of raw PF_KEY messages to decode and print.
+    #[arg(value_name = "FILE")]
+    pub message_files: Vec<PathBuf>,
+}
+
+fn parse_dialect(s: &str) -> Result<Dialect, String> {
+    s.parse()
+}
+
+impl Cli {
+    pub fn hex_dump(&self) -> bool {
+        self.hex || self.hex_netbsd
+    }
+}

@@ -1,0 +1,4 @@
+//! Rendering decoded PF_KEY messages as text: the field-by-field debug form and hex dumps.
+
+pub mod hexdump;
+pub mod kdebug;
