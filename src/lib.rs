@@ -1,4 +1,5 @@
 //! setkey-rs: the setkey(8) language, its compiler to PF_KEY v2 messages, and the wire codec.
 
+pub mod format;
 pub mod lang;
 pub mod pfkey;

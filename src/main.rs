@@ -6,7 +6,7 @@ mod commands;
 use clap::Parser;
 
 use cli::Cli;
-use commands::check::{self, CheckOptions};
+use commands::{apply, check, dump, flush, input};
 use setkey::compile::CompileOptions;
 use setkey::pfkey::Dialect;
 
@@ -14,7 +14,7 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let status = if e.use_stderr() { 1 } else { 0 };
+            let status = i32::from(e.use_stderr());
             let _ = e.print();
             std::process::exit(status);
         }
@@ -24,31 +24,66 @@ fn main() {
 
 fn run(cli: &Cli) -> i32 {
     let Some(dialect) = cli.target.or_else(Dialect::host) else {
-        eprintln!("setkey: this host has no default PF_KEY dialect; give --target netbsd|freebsd|linux");
+        eprintln!(
+            "setkey: this host has no default PF_KEY dialect; give --target netbsd|freebsd|linux"
+        );
         return 1;
     };
+    let compile = CompileOptions {
+        dialect,
+        pid: std::process::id(),
+        linux_fwd_copy: !cli.kernel_mode,
+    };
     if cli.file.is_some() || cli.stdin {
-        if !cli.dry_run {
-            eprintln!("setkey: sending to the kernel is not available yet; use -n to check a script");
-            return 1;
-        }
-        let script = match commands::input::read_script(cli.file.as_deref()) {
+        let script = match input::read_script(cli.file.as_deref()) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("setkey: {e}");
                 return 1;
             }
         };
-        let opts = CheckOptions {
-            compile: CompileOptions {
-                dialect,
-                pid: std::process::id(),
-                linux_fwd_copy: !cli.kernel_mode,
-            },
+        if cli.dry_run {
+            let opts = check::CheckOptions {
+                compile,
+                verbose: cli.verbose,
+                hex: cli.hex_dump(),
+            };
+            return check::run(&script, &opts);
+        }
+        let opts = apply::ApplyOptions {
+            compile,
             verbose: cli.verbose,
             hex: cli.hex_dump(),
+            compat_exit: cli.compat_exit,
         };
-        return check::run(&script, &opts);
+        return apply::run(&script, &opts);
+    }
+    if cli.dump {
+        if cli.loop_dump {
+            eprintln!("setkey: -l is not supported yet");
+            return 1;
+        }
+        let scope_mask = u8::from(cli.global_scope) | (u8::from(cli.ifnet_scope) << 1);
+        return dump::run(&dump::DumpOptions {
+            dialect,
+            policy: cli.policy,
+            all: cli.all,
+            with_ports: cli.ports,
+            scope_mask,
+            verbose: cli.verbose,
+            hex: cli.hex_dump(),
+        });
+    }
+    if cli.flush {
+        return flush::run(dialect, cli.policy, cli.verbose, cli.hex_dump());
+    }
+    if cli.monitor > 0 {
+        eprintln!("setkey: -x (monitor mode) is not supported yet");
+        return 1;
+    }
+    if !cli.message_files.is_empty() {
+        eprintln!("setkey: decoding message files is not supported yet");
+        return 1;
     }
     eprintln!("setkey: nothing to do; see setkey --help");
     1

@@ -2,12 +2,13 @@
 
 use std::io::Write;
 
-use setkey::compile::{self, CompileOptions, Operation};
+use setkey::compile::{CompileOptions, Operation};
 use setkey::format::{hexdump, kdebug};
-use setkey::lang::{self, diag};
+use setkey::lang::diag;
 use setkey::pfkey;
 
 use super::input::Script;
+use super::script::{compile_script, report, Compiled};
 
 pub struct CheckOptions {
     pub compile: CompileOptions,
@@ -17,19 +18,18 @@ pub struct CheckOptions {
 
 /// Compiles the whole script; prints every error (and nothing else) if any; returns the exit status.
 pub fn run(script: &Script, opts: &CheckOptions) -> i32 {
-    let statements = match lang::parse(&script.text) {
-        Ok(s) => s,
-        Err(errors) => return report(script, &errors),
-    };
-    let compiled = match compile::compile(&statements, &opts.compile) {
-        Ok(c) => c,
-        Err(errors) => return report(script, &errors),
+    let Ok(Compiled {
+        statements,
+        operations,
+    }) = compile_script(script, &opts.compile)
+    else {
+        return 1;
     };
     let dialect = opts.compile.dialect;
     let mut errors = Vec::new();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for (statement, operations) in statements.iter().zip(&compiled) {
+    for (statement, operations) in statements.iter().zip(&operations) {
         for op in operations {
             let msg = match op {
                 Operation::Send(m) | Operation::Get(m) | Operation::Dump(m) => m,
@@ -53,11 +53,7 @@ pub fn run(script: &Script, opts: &CheckOptions) -> i32 {
     if errors.is_empty() {
         0
     } else {
-        report(script, &errors)
+        report(script, &errors);
+        1
     }
-}
-
-fn report(script: &Script, errors: &[diag::Diagnostic]) -> i32 {
-    eprint!("{}", diag::render(&script.name, &script.text, errors));
-    1
 }

@@ -1,4 +1,8 @@
-//! Rendering decoded PF_KEY messages as text: the field-by-field debug form and hex dumps.
+//! Rendering decoded PF_KEY messages as text: KAME dumps, the field-by-field debug form, hex.
 
+pub mod ctime;
 pub mod hexdump;
+pub mod kame;
+pub mod kame_policy;
 pub mod kdebug;
+pub mod names;

@@ -1,0 +1,78 @@
+//! `-D` / `-DP`: dump the SAD or the SPD in the C setkey's format, streaming entry by entry.
+
+use std::io::Write;
+
+use setkey::format::kame::{self, DumpContext};
+use setkey::pfkey::consts::*;
+use setkey::pfkey::{Dialect, Extension, Message};
+
+use super::session::Session;
+use super::{kernel_error_text, protocols, unix_now};
+
+pub struct DumpOptions {
+    pub dialect: Dialect,
+    pub policy: bool,
+    /// `-a`: include dead SAs.
+    pub all: bool,
+    pub with_ports: bool,
+    /// FreeBSD `-g` / `-t`: the scope mask of SPDDUMP.
+    pub scope_mask: u8,
+    pub verbose: bool,
+    pub hex: bool,
+}
+
+pub fn run(opts: &DumpOptions) -> i32 {
+    let mut session = match Session::open(opts.dialect, opts.verbose, opts.hex) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("setkey: {e}");
+            return 1;
+        }
+    };
+    let request = if opts.policy {
+        Message::new(SADB_X_SPDDUMP, opts.scope_mask)
+    } else {
+        Message::new(SADB_DUMP, SADB_SATYPE_UNSPEC)
+    };
+    let protocol_name = protocols::lookup;
+    let ctx = DumpContext {
+        now: unix_now(),
+        with_ports: opts.with_ports,
+        protocol_name: &protocol_name,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::LineWriter::new(stdout.lock());
+    let result = session.dump(&request, |entry| {
+        let text = if opts.policy {
+            kame::sp_entry(entry, opts.dialect, &ctx)
+        } else if opts.all || !is_dead(entry) {
+            kame::sa_entry(entry, opts.dialect, &ctx)
+        } else {
+            return;
+        };
+        let _ = out.write_all(text.as_bytes());
+    });
+    let _ = out.flush();
+    match result {
+        Ok(0) => 0,
+        Ok(errno) if i32::from(errno) == libc::ENOENT => {
+            println!("{}", if opts.policy { "No SPD entries." } else { "No SAD entries." });
+            0
+        }
+        Ok(errno) => {
+            println!("{}.", kernel_error_text(request.header.msg_type, errno));
+            1
+        }
+        Err(e) => {
+            eprintln!("setkey: {e}");
+            1
+        }
+    }
+}
+
+fn is_dead(entry: &Message) -> bool {
+    entry
+        .extensions
+        .iter()
+        .any(|e| matches!(e, Extension::Sa(sa) if sa.state == SADB_SASTATE_DEAD))
+}

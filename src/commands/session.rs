@@ -1,0 +1,127 @@
+//! A conversation with the kernel: typed requests out, typed replies back, matched by seq and pid.
+
+use std::time::Duration;
+
+use setkey::kernel::{KernelError, PfKeySocket};
+use setkey::pfkey::{self, Dialect, Message};
+
+/// How long to wait for one reply before giving up.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Session {
+    socket: PfKeySocket,
+    pub dialect: Dialect,
+    pub pid: u32,
+    next_seq: u32,
+    /// `-v`: print each message sent and received.
+    pub verbose: bool,
+    pub hex: bool,
+}
+
+#[derive(Debug)]
+pub enum SessionError {
+    Kernel(KernelError),
+    Emit(String),
+    /// A reply that could not be decoded, with the reason.
+    Decode(String),
+}
+
+impl std::fmt::Display for SessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionError::Kernel(e) => write!(f, "{e}"),
+            SessionError::Emit(e) => write!(f, "cannot encode the message: {e}"),
+            SessionError::Decode(e) => write!(f, "cannot decode the kernel's reply: {e}"),
+        }
+    }
+}
+
+impl From<KernelError> for SessionError {
+    fn from(e: KernelError) -> Self {
+        SessionError::Kernel(e)
+    }
+}
+
+impl Session {
+    pub fn open(dialect: Dialect, verbose: bool, hex: bool) -> Result<Session, KernelError> {
+        Ok(Session {
+            socket: PfKeySocket::open()?,
+            dialect,
+            pid: std::process::id(),
+            next_seq: 1,
+            verbose,
+            hex,
+        })
+    }
+
+    fn show(&self, msg: &Message, bytes: &[u8]) {
+        if self.verbose {
+            print!("{}", setkey::format::kdebug::render(msg, self.dialect));
+            if self.hex {
+                print!("{}", setkey::format::hexdump::offset_dump(bytes));
+            }
+            println!();
+        }
+    }
+
+    /// Sends `msg` with a fresh seq and our pid; returns the seq used.
+    pub fn send(&mut self, msg: &Message) -> Result<u32, SessionError> {
+        let mut msg = msg.clone();
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1).max(1);
+        msg.header.seq = seq;
+        msg.header.pid = self.pid;
+        let bytes = pfkey::emit(&msg, self.dialect).map_err(|e| SessionError::Emit(e.to_string()))?;
+        self.show(&msg, &bytes);
+        self.socket.send(&bytes)?;
+        Ok(seq)
+    }
+
+    /// Receives the next message addressed to us (our pid), skipping everything else.
+    pub fn recv_ours(&mut self, msg_type: u8) -> Result<Message, SessionError> {
+        loop {
+            let bytes = self.socket.recv(REPLY_TIMEOUT)?;
+            let Some(header) = pfkey::peek_header(&bytes) else {
+                continue;
+            };
+            if header.pid != self.pid || header.msg_type != msg_type {
+                continue;
+            }
+            let msg = pfkey::parse(&bytes, self.dialect)
+                .map_err(|e| SessionError::Decode(e.to_string()))?;
+            self.show(&msg, &bytes);
+            return Ok(msg);
+        }
+    }
+
+    /// One request, one reply (matched by type, seq and pid).
+    pub fn transact(&mut self, msg: &Message) -> Result<Message, SessionError> {
+        let seq = self.send(msg)?;
+        loop {
+            let reply = self.recv_ours(msg.header.msg_type)?;
+            if reply.header.seq == seq {
+                return Ok(reply);
+            }
+        }
+    }
+
+    /// Sends a dump request and calls `entry` for every reply until the one with seq 0
+    /// (or an error reply, which is returned as the errno).
+    pub fn dump(
+        &mut self,
+        msg: &Message,
+        mut entry: impl FnMut(&Message),
+    ) -> Result<u8, SessionError> {
+        self.send(msg)?;
+        loop {
+            let reply = self.recv_ours(msg.header.msg_type)?;
+            if reply.header.errno != 0 {
+                return Ok(reply.header.errno);
+            }
+            entry(&reply);
+            if reply.header.seq == 0 {
+                return Ok(0);
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! `setkey -D` / `-DP` / `get` output, byte-for-byte as the C setkey of each OS prints it.
+
+use std::fmt::Write;
+
+use super::ctime::ctime20;
+use super::hexdump::grouped;
+use super::names;
+use crate::pfkey::consts::*;
+use crate::pfkey::{
+    AddressKind, Dialect, Extension, KeyKind, Lifetime, LifetimeKind, Message, NatTPortKind,
+    Policy, SockAddr,
+};
+
+/// What the caller knows that the message does not: the clock, `-p`, and protocol names.
+pub struct DumpContext<'a> {
+    /// Seconds since the epoch, for `current:` and `diff:`.
+    pub now: u64,
+    /// `-p`: print ports with SA addresses and policy endpoints (NetBSD/Linux style).
+    pub with_ports: bool,
+    /// `getprotobynumber()`: the name /etc/protocols gives a protocol number.
+    pub protocol_name: &'a dyn Fn(u8) -> Option<String>,
+}
+
+/// Whether `dialect`'s setkey is FreeBSD's (KAME) or ipsec-tools (NetBSD, Linux).
+fn is_freebsd(dialect: Dialect) -> bool {
+    dialect == Dialect::FreeBsd
+}
+
+fn address(msg: &Message, kind: AddressKind) -> Option<&crate::pfkey::Address> {
+    msg.extensions.iter().find_map(|e| match e {
+        Extension::Address(k, a) if *k == kind => Some(a),
+        _ => None,
+    })
+}
+
+fn lifetime(msg: &Message, kind: LifetimeKind) -> Option<&Lifetime> {
+    msg.extensions.iter().find_map(|e| match e {
+        Extension::Lifetime(k, l) if *k == kind => Some(l),
+        _ => None,
+    })
+}
+
+fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
+    msg.extensions.iter().find_map(|e| match e {
+        Extension::NatTPort(k, p) if *k == kind => Some(*p),
+        _ => None,
+    })
+}
+
+/// The numeric host form `getnameinfo(NI_NUMERICHOST)` gives.
+pub fn host(addr: &SockAddr) -> String {
+    match addr {
+        SockAddr::V4 { addr, .. } => addr.to_string(),
+        SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => format!("{addr}%{scope_id}"),
+        SockAddr::V6 { addr, .. } => addr.to_string(),
+        SockAddr::Other { .. } => String::new(),
+    }
+}
+
+fn port(addr: &SockAddr) -> u16 {
+    match addr {
+        SockAddr::V4 { port, .. } | SockAddr::V6 { port, .. } => *port,
+        SockAddr::Other { .. } => 0,
+    }
+}
+
+/// One SA of a `-D` dump or a `get` reply.
+pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
+    let mut out = String::new();
+    sa_entry_into(&mut out, msg, dialect, ctx);
+    out
+}
+
+fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
+    let fb = is_freebsd(dialect);
+    let sa = msg.extensions.iter().find_map(|e| match e {
+        Extension::Sa(s) => Some(s),
+        _ => None,
+    });
+    let sa2 = msg.extensions.iter().find_map(|e| match e {
+        Extension::Sa2(s) => Some(s),
+        _ => None,
+    });
+    let natt_type = msg.extensions.iter().find_map(|e| match e {
+        Extension::NatTType { nat_type, .. } => Some(*nat_type),
+        _ => None,
+    });
+    // ipsec-tools only counts NAT-T when the type is non-zero.
+    let use_natt = match natt_type {
+        Some(t) => fb || t != 0,
+        None => false,
+    };
+    let ports_suffix = |kind| match nat_port(msg, kind) {
+        Some(p) if use_natt => format!("[{p}]"),
+        _ => String::new(),
+    };
+    let with_ports = |a: &SockAddr| {
+        if ctx.with_ports && !fb {
+            format!("{}[{}]", host(a), port(a))
+        } else {
+            host(a)
+        }
+    };
+
+    let Some(src) = address(msg, AddressKind::Src) else {
+        out.push_str("no ADDRESS_SRC extension.\n");
+        return;
+    };
+    out.push_str(&with_ports(&src.addr));
+    out.push_str(&ports_suffix(NatTPortKind::Src));
+    if !fb {
+        out.push(' ');
+    }
+    let Some(dst) = address(msg, AddressKind::Dst) else {
+        out.push_str(if fb {
+            "\nno ADDRESS_DST extension.\n"
+        } else {
+            " no ADDRESS_DST extension.\n"
+        });
+        return;
+    };
+    if fb {
+        out.push(' ');
+    }
+    out.push_str(&with_ports(&dst.addr));
+    out.push_str(&ports_suffix(NatTPortKind::Dst));
+    if !fb {
+        out.push(' ');
+    }
+    let lead = if fb { "\n" } else { "" };
+    let Some(sa) = sa else {
+        let _ = writeln!(out, "{lead}no SA extension.");
+        return;
+    };
+    let Some(sa2) = sa2 else {
+        let _ = writeln!(out, "{lead}no SA2 extension.");
+        return;
+    };
+    out.push_str("\n\t");
+    let satype = msg.header.satype;
+    if use_natt && satype == SADB_SATYPE_ESP {
+        out.push_str("esp-udp ");
+    } else {
+        if use_natt && !fb {
+            out.push_str("natt+");
+        }
+        out.push_str(&names::table_or_number(names::SATYPES, satype));
+    }
+    let _ = writeln!(
+        out,
+        "mode={}spi={}(0x{:08x}) reqid={}(0x{:08x})",
+        names::table_or_number(names::MODES, sa2.mode),
+        sa.spi,
+        sa.spi,
+        sa2.reqid,
+        sa2.reqid
+    );
+    if use_natt {
+        let oai = address(msg, AddressKind::NatTOai);
+        if fb {
+            let oar = address(msg, AddressKind::NatTOar);
+            if oai.is_some() || oar.is_some() {
+                out.push_str("\tNAT:");
+                if let Some(a) = oai {
+                    let _ = write!(out, " OAI={}", host(&a.addr));
+                }
+                if let Some(a) = oar {
+                    let _ = write!(out, " OAR={}", host(&a.addr));
+                }
+                out.push('\n');
+            }
+        } else if let Some(a) = oai {
+            let _ = writeln!(out, "\tNAT OA={}", host(&a.addr));
+        }
+    }
+    let key = |kind| {
+        msg.extensions.iter().find_map(|e| match e {
+            Extension::Key(k, key) if *k == kind => Some(key),
+            _ => None,
+        })
+    };
+    if satype == SADB_X_SATYPE_IPCOMP {
+        let _ = write!(out, "\tC: {}", names::compress_name(sa.encrypt));
+    } else if satype == SADB_SATYPE_ESP {
+        if let Some(k) = key(KeyKind::Encrypt) {
+            let bytes = &k.data[..(usize::from(k.bits) / 8).min(k.data.len())];
+            let _ = writeln!(
+                out,
+                "\tE: {}{}",
+                names::encrypt_name(dialect, sa.encrypt),
+                grouped(bytes)
+            );
+        }
+    }
+    if let Some(k) = key(KeyKind::Auth) {
+        let bytes = &k.data[..(usize::from(k.bits) / 8).min(k.data.len())];
+        let _ = writeln!(
+            out,
+            "\tA: {}{}",
+            names::auth_name(dialect, sa.auth),
+            grouped(bytes)
+        );
+    }
+    let replay = match msg.extensions.iter().find_map(|e| match e {
+        Extension::SaReplay { replay } => Some(*replay),
+        _ => None,
+    }) {
+        Some(r) if fb => r >> 3,
+        _ => u32::from(sa.replay),
+    };
+    let _ = writeln!(
+        out,
+        "\tseq=0x{:08x} replay={} flags=0x{:08x} state={}",
+        sa2.sequence,
+        replay,
+        sa.flags,
+        names::table_or_number(names::STATES, sa.state)
+    );
+    if let Some(cur) = lifetime(msg, LifetimeKind::Current) {
+        lifetime_block(out, cur, msg, ctx.now);
+    }
+    if !fb {
+        if let Some(c) = msg.extensions.iter().find_map(|e| match e {
+            Extension::SecCtx(c) => Some(c),
+            _ => None,
+        }) {
+            sec_ctx_lines(out, c);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\tsadb_seq={} pid={} refcnt={}",
+        msg.header.seq, msg.header.pid, msg.header.reserved
+    );
+}
+
+fn lifetime_block(out: &mut String, cur: &Lifetime, msg: &Message, now: u64) {
+    let hard = lifetime(msg, LifetimeKind::Hard);
+    let soft = lifetime(msg, LifetimeKind::Soft);
+    let diff = if cur.addtime == 0 {
+        0
+    } else {
+        now.wrapping_sub(cur.addtime)
+    };
+    let _ = writeln!(
+        out,
+        "\tcreated: {}\tcurrent: {}",
+        ctime20(cur.addtime),
+        ctime20(now)
+    );
+    let _ = writeln!(
+        out,
+        "\tdiff: {}(s)\thard: {}(s)\tsoft: {}(s)",
+        diff,
+        hard.map_or(0, |l| l.addtime),
+        soft.map_or(0, |l| l.addtime)
+    );
+    let _ = writeln!(
+        out,
+        "\tlast: {}\thard: {}(s)\tsoft: {}(s)",
+        ctime20(cur.usetime),
+        hard.map_or(0, |l| l.usetime),
+        soft.map_or(0, |l| l.usetime)
+    );
+    // setkey prints byte counts through a double ("%.0f").
+    let bytes = |l: Option<&Lifetime>| l.map_or(0.0, |l| l.bytes as f64);
+    let _ = writeln!(
+        out,
+        "\tcurrent: {:.0}(bytes)\thard: {:.0}(bytes)\tsoft: {:.0}(bytes)",
+        bytes(Some(cur)),
+        bytes(hard),
+        bytes(soft)
+    );
+    let _ = writeln!(
+        out,
+        "\tallocated: {}\thard: {}\tsoft: {}",
+        cur.allocations,
+        hard.map_or(0, |l| l.allocations),
+        soft.map_or(0, |l| l.allocations)
+    );
+}
+
+fn sec_ctx_lines(out: &mut String, c: &crate::pfkey::SecCtx) {
+    let text = c.context.split(|b| *b == 0).next().unwrap_or(&[]);
+    let _ = writeln!(out, "\tsecurity context doi: {}", c.doi);
+    let _ = writeln!(out, "\tsecurity context algorithm: {}", c.alg);
+    let _ = writeln!(out, "\tsecurity context length: {}", c.context.len());
+    let _ = writeln!(
+        out,
+        "\tsecurity context: {}",
+        String::from_utf8_lossy(text)
+    );
+}
+
+/// One policy of a `-DP` dump.
+pub fn sp_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
+    let mut out = String::new();
+    super::kame_policy::sp_entry_into(&mut out, msg, dialect, ctx);
+    out
+}
+
+pub(super) fn policy_ext(msg: &Message) -> Option<&Policy> {
+    msg.extensions.iter().find_map(|e| match e {
+        Extension::Policy(p) => Some(p),
+        _ => None,
+    })
+}
+
+pub(super) fn src_dst(
+    msg: &Message,
+) -> Option<(&crate::pfkey::Address, &crate::pfkey::Address)> {
+    Some((address(msg, AddressKind::Src)?, address(msg, AddressKind::Dst)?))
+}
+
+pub(super) fn lifetimes(msg: &Message) -> (Option<&Lifetime>, Option<&Lifetime>) {
+    (
+        lifetime(msg, LifetimeKind::Current),
+        lifetime(msg, LifetimeKind::Hard),
+    )
+}
+
+pub(super) fn addr_port(addr: &SockAddr) -> u16 {
+    port(addr)
+}
+
+pub(super) fn sec_ctx(out: &mut String, msg: &Message) {
+    if let Some(c) = msg.extensions.iter().find_map(|e| match e {
+        Extension::SecCtx(c) => Some(c),
+        _ => None,
+    }) {
+        sec_ctx_lines(out, c);
+    }
+}

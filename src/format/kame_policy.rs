@@ -1,0 +1,245 @@
+//! `setkey -DP` entries and the policy text of libipsec's `ipsec_dump_policy`, per OS.
+
+use std::fmt::Write;
+
+use super::ctime::ctime20;
+use super::kame::{addr_port, host, lifetimes, policy_ext, sec_ctx, src_dst, DumpContext};
+use crate::pfkey::consts::*;
+use crate::pfkey::{Dialect, IpsecRequest, Message, Policy, SockAddr};
+
+const IPPROTO_IPV4: u8 = 4;
+const IPPROTO_GRE: u8 = 47;
+const IPPROTO_MH: u8 = 135;
+
+pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
+    let fb = dialect == Dialect::FreeBsd;
+    let policy = policy_ext(msg);
+    let per_socket_linux =
+        dialect == Dialect::Linux && policy.is_some_and(|p| p.id % 8 >= 3);
+    if per_socket_linux {
+        out.push_str("(per-socket policy) ");
+    } else if let Some((src, dst)) = src_dst(msg) {
+        let ulp = src.proto;
+        let sport = addr_port(&src.addr);
+        let dport = addr_port(&dst.addr);
+        selector(out, &src.addr, src.prefixlen, sport, ulp, fb);
+        selector(out, &dst.addr, dst.prefixlen, dport, ulp, fb);
+        if src.proto != dst.proto {
+            out.push_str("upper layer protocol mismatched.\n");
+            return;
+        }
+        upper_spec(out, ulp, sport, dport, fb, ctx);
+    } else {
+        out.push_str("(no selector, probably per-socket policy) ");
+    }
+    let Some(policy) = policy else {
+        out.push_str("no X_POLICY extension.\n");
+        return;
+    };
+    match policy_text(policy, dialect, "\n\t", ctx.with_ports && !fb) {
+        Ok(text) => {
+            let _ = writeln!(out, "\n\t{text}");
+        }
+        Err(e) if !fb => {
+            let _ = writeln!(out, "\n\tPolicy:[{e}]");
+        }
+        Err(_) => out.push_str("\n\t(null)\n"),
+    }
+    let (current, hard) = lifetimes(msg);
+    if let Some(c) = current {
+        let _ = writeln!(
+            out,
+            "\tcreated: {}  lastused: {}",
+            ctime20(c.addtime),
+            ctime20(c.usetime)
+        );
+    }
+    if let Some(h) = hard {
+        let _ = writeln!(
+            out,
+            "\tlifetime: {}(s) validtime: {}(s)",
+            h.addtime, h.usetime
+        );
+    }
+    if fb {
+        let scope = match policy.scope {
+            1 => "global".to_string(),
+            2 => "ifnet".to_string(),
+            4 => "pcb".to_string(),
+            n => n.to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "\tspid={} seq={} pid={} scope={scope} ",
+            policy.id, msg.header.seq, msg.header.pid
+        );
+    } else {
+        sec_ctx(out, msg);
+        let _ = writeln!(
+            out,
+            "\tspid={} seq={} pid={}",
+            policy.id, msg.header.seq, msg.header.pid
+        );
+    }
+    let _ = writeln!(out, "\trefcnt={}", msg.header.reserved);
+}
+
+fn selector(out: &mut String, addr: &SockAddr, prefixlen: u8, port: u16, ulp: u8, fb: bool) {
+    let full = match addr {
+        SockAddr::V4 { .. } => 32,
+        SockAddr::V6 { .. } => 128,
+        SockAddr::Other { .. } => {
+            out.push_str("unknown-af ");
+            return;
+        }
+    };
+    out.push_str(&host(addr));
+    if prefixlen != full {
+        let _ = write!(out, "/{prefixlen}");
+    }
+    let portless = if fb {
+        ulp == IPPROTO_ICMPV6
+    } else {
+        matches!(ulp, IPPROTO_ICMP | IPPROTO_ICMPV6 | IPPROTO_MH | IPPROTO_GRE)
+    };
+    if !portless {
+        if port == IPSEC_PORT_ANY {
+            out.push_str("[any]");
+        } else {
+            let _ = write!(out, "[{port}]");
+        }
+    }
+    out.push(' ');
+}
+
+fn upper_spec(out: &mut String, ulp: u8, p1: u16, p2: u16, fb: bool, ctx: &DumpContext) {
+    let named = |n: u8| (ctx.protocol_name)(n).unwrap_or_else(|| n.to_string());
+    if fb {
+        match ulp {
+            IPSEC_ULPROTO_ANY => out.push_str("any"),
+            IPPROTO_ICMPV6 => {
+                out.push_str("icmp6");
+                if p1 != 0 || p2 != 0 {
+                    let _ = write!(out, " {p1},{p2}");
+                }
+            }
+            IPPROTO_IPV4 => out.push_str("ip4"),
+            n => out.push_str(&named(n)),
+        }
+        return;
+    }
+    out.push_str(&named(ulp));
+    if p1 == 0 && p2 == 0 {
+        return;
+    }
+    match ulp {
+        IPPROTO_ICMP | IPPROTO_ICMPV6 | IPPROTO_MH => {
+            let _ = write!(out, " {p1},{p2}");
+        }
+        IPPROTO_GRE => {
+            let _ = write!(out, " {}", (u32::from(p1) << 16) + u32::from(p2));
+        }
+        _ => {}
+    }
+}
+
+/// libipsec's policy text: `dir [prio ...] action` then each request after `delimiter`.
+pub fn policy_text(
+    policy: &Policy,
+    dialect: Dialect,
+    delimiter: &str,
+    with_ports: bool,
+) -> Result<String, &'static str> {
+    let dir = match (policy.dir, dialect) {
+        (IPSEC_DIR_ANY, _) => "any",
+        (IPSEC_DIR_INBOUND, _) => "in",
+        (IPSEC_DIR_OUTBOUND, _) => "out",
+        (IPSEC_DIR_FWD, Dialect::Linux) => "fwd",
+        _ => return Err("Invalid direction"),
+    };
+    let action = match policy.policy_type {
+        IPSEC_POLICY_DISCARD => "discard",
+        IPSEC_POLICY_NONE => "none",
+        IPSEC_POLICY_IPSEC => "ipsec",
+        IPSEC_POLICY_ENTRUST => "entrust",
+        IPSEC_POLICY_BYPASS => "bypass",
+        _ => return Err("Invalid security policy"),
+    };
+    let mut text = String::from(dir);
+    if dialect == Dialect::Linux && policy.priority != 0 {
+        text.push_str(&priority_text(policy.priority));
+    }
+    text.push(' ');
+    text.push_str(action);
+    if policy.policy_type != IPSEC_POLICY_IPSEC {
+        return Ok(text);
+    }
+    for request in &policy.requests {
+        text.push_str(delimiter);
+        text.push_str(&request_text(request, with_ports)?);
+    }
+    Ok(text)
+}
+
+fn priority_text(priority: u32) -> String {
+    const HIGH: i64 = 0x4000_0000;
+    const DEF: i64 = 0x8000_0000;
+    const LOW: i64 = 0xC000_0000;
+    let value = i64::from(priority);
+    let (name, base) = if value < DEF / 4 * 3 {
+        ("high", HIGH)
+    } else if value < DEF / 4 * 5 {
+        ("def", DEF)
+    } else {
+        ("low", LOW)
+    };
+    match base - value {
+        0 => format!(" prio {name}"),
+        n if n > 0 => format!(" prio {name} + {n}"),
+        n => format!(" prio {name} - {}", -n),
+    }
+}
+
+fn request_text(r: &IpsecRequest, with_ports: bool) -> Result<String, &'static str> {
+    let proto = match r.proto {
+        p if p == u16::from(IPPROTO_ESP) => "esp",
+        p if p == u16::from(IPPROTO_AH) => "ah",
+        p if p == u16::from(IPPROTO_IPCOMP) => "ipcomp",
+        p if p == u16::from(IPPROTO_TCP) => "tcp",
+        _ => return Err("Invalid ipsec protocol"),
+    };
+    let mode = match r.mode {
+        IPSEC_MODE_ANY => "any",
+        IPSEC_MODE_TRANSPORT => "transport",
+        IPSEC_MODE_TUNNEL => "tunnel",
+        _ => return Err("Invalid ipsec mode"),
+    };
+    let level = match r.level {
+        IPSEC_LEVEL_DEFAULT => "default",
+        IPSEC_LEVEL_USE => "use",
+        IPSEC_LEVEL_REQUIRE => "require",
+        IPSEC_LEVEL_UNIQUE => "unique",
+        _ => return Err("Invalid ipsec level"),
+    };
+    let endpoints = match &r.endpoints {
+        Some((src, dst)) if with_ports => format!(
+            "{}[{}]-{}[{}]",
+            host(src),
+            addr_port(src),
+            host(dst),
+            addr_port(dst)
+        ),
+        Some((src, dst)) => format!("{}-{}", host(src), host(dst)),
+        None => String::new(),
+    };
+    let mut text = format!("{proto}/{mode}/{endpoints}/{level}");
+    if r.reqid != 0 {
+        let mark = if r.reqid > IPSEC_MANUAL_REQID_MAX {
+            '#'
+        } else {
+            ':'
+        };
+        let _ = write!(text, "{mark}{}", r.reqid);
+    }
+    Ok(text)
+}
