@@ -58,3 +58,210 @@ impl FromStr for Dialect {
         }
     }
 }
+
+use crate::pfkey::message::{
+    AddressKind, IdentityKind, KeyKind, LifetimeKind, NatTPortKind, SupportedKind,
+};
+
+/// Which typed extension a wire number decodes to (the variant plus its role).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExtSlot {
+    Sa,
+    Lifetime(LifetimeKind),
+    Address(AddressKind),
+    Key(KeyKind),
+    Identity(IdentityKind),
+    Sensitivity,
+    Proposal,
+    Supported(SupportedKind),
+    SpiRange,
+    KmPrivate,
+    Policy,
+    Sa2,
+    NatTType,
+    NatTPort(NatTPortKind),
+    NatTFrag,
+    SaReplay,
+    SecCtx,
+    KmAddress,
+    Filter,
+    IfHwOffload,
+}
+
+/// One row of an extension-number table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtEntry {
+    pub number: u16,
+    pub name: &'static str,
+    /// `None`: a number the dialect defines but the codec keeps as `Extension::Unknown`.
+    pub slot: Option<ExtSlot>,
+}
+
+const fn entry(number: u16, name: &'static str, slot: ExtSlot) -> ExtEntry {
+    ExtEntry {
+        number,
+        name,
+        slot: Some(slot),
+    }
+}
+
+/// Extension numbers 1..=22, identical in all three dialects.
+const COMMON_EXTS: [ExtEntry; 22] = [
+    entry(1, "SA", ExtSlot::Sa),
+    entry(
+        2,
+        "LIFETIME_CURRENT",
+        ExtSlot::Lifetime(LifetimeKind::Current),
+    ),
+    entry(3, "LIFETIME_HARD", ExtSlot::Lifetime(LifetimeKind::Hard)),
+    entry(4, "LIFETIME_SOFT", ExtSlot::Lifetime(LifetimeKind::Soft)),
+    entry(5, "ADDRESS_SRC", ExtSlot::Address(AddressKind::Src)),
+    entry(6, "ADDRESS_DST", ExtSlot::Address(AddressKind::Dst)),
+    entry(7, "ADDRESS_PROXY", ExtSlot::Address(AddressKind::Proxy)),
+    entry(8, "KEY_AUTH", ExtSlot::Key(KeyKind::Auth)),
+    entry(9, "KEY_ENCRYPT", ExtSlot::Key(KeyKind::Encrypt)),
+    entry(10, "IDENTITY_SRC", ExtSlot::Identity(IdentityKind::Src)),
+    entry(11, "IDENTITY_DST", ExtSlot::Identity(IdentityKind::Dst)),
+    entry(12, "SENSITIVITY", ExtSlot::Sensitivity),
+    entry(13, "PROPOSAL", ExtSlot::Proposal),
+    entry(
+        14,
+        "SUPPORTED_AUTH",
+        ExtSlot::Supported(SupportedKind::Auth),
+    ),
+    entry(
+        15,
+        "SUPPORTED_ENCRYPT",
+        ExtSlot::Supported(SupportedKind::Encrypt),
+    ),
+    entry(16, "SPIRANGE", ExtSlot::SpiRange),
+    entry(17, "KMPRIVATE", ExtSlot::KmPrivate),
+    entry(18, "POLICY", ExtSlot::Policy),
+    entry(19, "SA2", ExtSlot::Sa2),
+    entry(20, "NAT_T_TYPE", ExtSlot::NatTType),
+    entry(21, "NAT_T_SPORT", ExtSlot::NatTPort(NatTPortKind::Src)),
+    entry(22, "NAT_T_DPORT", ExtSlot::NatTPort(NatTPortKind::Dst)),
+];
+
+const NETBSD_EXTS: [ExtEntry; 3] = [
+    entry(23, "NAT_T_OAI", ExtSlot::Address(AddressKind::NatTOai)),
+    entry(24, "NAT_T_OAR", ExtSlot::Address(AddressKind::NatTOar)),
+    entry(25, "NAT_T_FRAG", ExtSlot::NatTFrag),
+];
+
+// 29..=31 follow the FreeBSD 15 enum order (SA_REPLAY, NEW_ADDRESS_SRC/DST, then the two
+// offload lifetimes and IF_HW_OFFL); the numeric values are derived from that order and
+// could not be checked against the header itself.
+const FREEBSD_EXTS: [ExtEntry; 9] = [
+    entry(23, "NAT_T_OAI", ExtSlot::Address(AddressKind::NatTOai)),
+    entry(24, "NAT_T_OAR", ExtSlot::Address(AddressKind::NatTOar)),
+    entry(25, "NAT_T_FRAG", ExtSlot::NatTFrag),
+    entry(26, "SA_REPLAY", ExtSlot::SaReplay),
+    entry(27, "NEW_ADDRESS_SRC", ExtSlot::Address(AddressKind::NewSrc)),
+    entry(28, "NEW_ADDRESS_DST", ExtSlot::Address(AddressKind::NewDst)),
+    ExtEntry {
+        number: 29,
+        name: "LFT_CUR_SW_OFFL",
+        slot: None,
+    },
+    ExtEntry {
+        number: 30,
+        name: "LFT_CUR_HW_OFFL",
+        slot: None,
+    },
+    entry(31, "IF_HW_OFFL", ExtSlot::IfHwOffload),
+];
+
+const LINUX_EXTS: [ExtEntry; 4] = [
+    entry(23, "NAT_T_OA", ExtSlot::Address(AddressKind::NatTOai)),
+    entry(24, "SEC_CTX", ExtSlot::SecCtx),
+    entry(25, "KMADDRESS", ExtSlot::KmAddress),
+    entry(26, "FILTER", ExtSlot::Filter),
+];
+
+impl ExtSlot {
+    /// Lower-case name used in error messages ("x_sa_replay does not exist on linux").
+    pub fn label(self) -> &'static str {
+        match self {
+            ExtSlot::Sa => "sa",
+            ExtSlot::Lifetime(LifetimeKind::Current) => "lifetime_current",
+            ExtSlot::Lifetime(LifetimeKind::Hard) => "lifetime_hard",
+            ExtSlot::Lifetime(LifetimeKind::Soft) => "lifetime_soft",
+            ExtSlot::Address(AddressKind::Src) => "address_src",
+            ExtSlot::Address(AddressKind::Dst) => "address_dst",
+            ExtSlot::Address(AddressKind::Proxy) => "address_proxy",
+            ExtSlot::Address(AddressKind::NatTOai) => "x_nat_t_oai",
+            ExtSlot::Address(AddressKind::NatTOar) => "x_nat_t_oar",
+            ExtSlot::Address(AddressKind::NewSrc) => "x_new_address_src",
+            ExtSlot::Address(AddressKind::NewDst) => "x_new_address_dst",
+            ExtSlot::Key(KeyKind::Auth) => "key_auth",
+            ExtSlot::Key(KeyKind::Encrypt) => "key_encrypt",
+            ExtSlot::Identity(IdentityKind::Src) => "identity_src",
+            ExtSlot::Identity(IdentityKind::Dst) => "identity_dst",
+            ExtSlot::Sensitivity => "sensitivity",
+            ExtSlot::Proposal => "proposal",
+            ExtSlot::Supported(SupportedKind::Auth) => "supported_auth",
+            ExtSlot::Supported(SupportedKind::Encrypt) => "supported_encrypt",
+            ExtSlot::SpiRange => "spirange",
+            ExtSlot::KmPrivate => "x_kmprivate",
+            ExtSlot::Policy => "x_policy",
+            ExtSlot::Sa2 => "x_sa2",
+            ExtSlot::NatTType => "x_nat_t_type",
+            ExtSlot::NatTPort(NatTPortKind::Src) => "x_nat_t_sport",
+            ExtSlot::NatTPort(NatTPortKind::Dst) => "x_nat_t_dport",
+            ExtSlot::NatTFrag => "x_nat_t_frag",
+            ExtSlot::SaReplay => "x_sa_replay",
+            ExtSlot::SecCtx => "x_sec_ctx",
+            ExtSlot::KmAddress => "x_kmaddress",
+            ExtSlot::Filter => "x_filter",
+            ExtSlot::IfHwOffload => "x_if_hw_offl",
+        }
+    }
+}
+
+impl Dialect {
+    /// The extension numbers this dialect adds after the common 1..=22.
+    fn ext_tail(self) -> &'static [ExtEntry] {
+        match self {
+            Dialect::NetBsd => &NETBSD_EXTS,
+            Dialect::FreeBsd => &FREEBSD_EXTS,
+            Dialect::Linux => &LINUX_EXTS,
+        }
+    }
+
+    /// Every extension number this dialect defines.
+    pub fn ext_entries(self) -> impl Iterator<Item = &'static ExtEntry> {
+        COMMON_EXTS.iter().chain(self.ext_tail().iter())
+    }
+
+    pub fn ext_by_number(self, number: u16) -> Option<&'static ExtEntry> {
+        self.ext_entries().find(|e| e.number == number)
+    }
+
+    pub fn ext_by_slot(self, slot: ExtSlot) -> Option<&'static ExtEntry> {
+        self.ext_entries().find(|e| e.slot == Some(slot))
+    }
+
+    /// `AF_INET6` as written into a sockaddr's family field.
+    pub fn af_inet6(self) -> u16 {
+        match self {
+            Dialect::NetBsd => 24,
+            Dialect::FreeBsd => 28,
+            Dialect::Linux => 10,
+        }
+    }
+
+    /// `AF_INET`, the same everywhere.
+    pub fn af_inet(self) -> u16 {
+        2
+    }
+
+    /// Size of the `sadb_x_ipsecrequest` header (BSD 16-bit reqid, Linux 32-bit reqid).
+    pub fn ipsecrequest_header_len(self) -> usize {
+        if self.is_bsd() {
+            8
+        } else {
+            16
+        }
+    }
+}

@@ -38,7 +38,10 @@ pub enum SockAddr {
         scope_id: u32,
     },
     /// A family the codec does not interpret; `data` is everything after the family field.
-    Other { family: u16, data: Vec<u8> },
+    Other {
+        family: u16,
+        data: Vec<u8>,
+    },
 }
 
 /// Which role an address extension plays.
@@ -261,15 +264,25 @@ pub enum Extension {
     Proposal(Proposal),
     Supported(SupportedKind, Vec<Algorithm>),
     SpiRange(SpiRange),
-    KmPrivate { reserved: u32 },
+    KmPrivate {
+        reserved: u32,
+    },
     Policy(Policy),
     Sa2(Sa2),
-    NatTType { nat_type: u8, reserved: [u8; 3] },
+    NatTType {
+        nat_type: u8,
+        reserved: [u8; 3],
+    },
     NatTPort(NatTPortKind, u16),
     /// BSD only.
-    NatTFrag { fraglen: u16, reserved: u16 },
+    NatTFrag {
+        fraglen: u16,
+        reserved: u16,
+    },
     /// FreeBSD only: replay window in packets.
-    SaReplay { replay: u32 },
+    SaReplay {
+        replay: u32,
+    },
     /// Linux only.
     SecCtx(SecCtx),
     /// Linux only: `sadb_x_kmaddress` with its two sockaddrs.
@@ -284,7 +297,10 @@ pub enum Extension {
     IfHwOffload(IfHwOffload),
     /// An extension type this dialect does not define or the codec does not decode;
     /// `body` is everything after the 4-byte `sadb_ext` header, padding included.
-    Unknown { ext_type: u16, body: Vec<u8> },
+    Unknown {
+        ext_type: u16,
+        body: Vec<u8>,
+    },
 }
 
 impl Message {

@@ -4,5 +4,26 @@ pub mod consts;
 pub mod dialect;
 pub mod message;
 
-pub use dialect::Dialect;
+mod access;
+mod address;
+mod bytes;
+mod emit;
+mod error;
+mod header;
+mod key;
+mod lifetime;
+mod misc;
+mod names;
+mod natt;
+mod parse;
+mod policy;
+mod proposal;
+mod sa;
+mod sockaddr;
+
+pub use dialect::{Dialect, ExtEntry, ExtSlot};
+pub use emit::emit;
+pub use error::{EmitError, ParseContext, ParseError};
 pub use message::*;
+pub use names::{ext_type_name, ext_type_number, msg_type_name, satype_name};
+pub use parse::parse;

@@ -1,0 +1,41 @@
+//! `sadb_msg`: the 16-byte base header of every PF_KEY message.
+
+use crate::pfkey::bytes::{FieldError, Reader, Writer};
+use crate::pfkey::message::Header;
+
+pub(crate) const HEADER_LEN: usize = 16;
+/// Byte offset of `sadb_msg_len`, patched once the message is complete.
+pub(crate) const LEN_OFFSET: usize = 4;
+
+/// Writes the header with a zero length; the caller patches `LEN_OFFSET` at the end.
+pub(crate) fn emit(header: &Header, w: &mut Writer) {
+    w.u8(header.version);
+    w.u8(header.msg_type);
+    w.u8(header.errno);
+    w.u8(header.satype);
+    w.u16(0);
+    w.u16(header.reserved);
+    w.u32(header.seq);
+    w.u32(header.pid);
+}
+
+/// Decodes the header and returns it with its `len` field (in 64-bit words).
+pub(crate) fn parse(bytes: &[u8]) -> Result<(Header, u16), FieldError> {
+    let mut r = Reader::new(bytes, 0);
+    r.need(HEADER_LEN, "sadb_msg header")?;
+    let version = r.u8()?;
+    let msg_type = r.u8()?;
+    let errno = r.u8()?;
+    let satype = r.u8()?;
+    let len = r.u16()?;
+    let header = Header {
+        version,
+        msg_type,
+        errno,
+        satype,
+        reserved: r.u16()?,
+        seq: r.u32()?,
+        pid: r.u32()?,
+    };
+    Ok((header, len))
+}
