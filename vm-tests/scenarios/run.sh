@@ -1,0 +1,97 @@
+#!/bin/sh
+# Runs every real-kernel scenario against the kernel of this machine (a test VM).
+# Each scenario directory holds setup.conf (or setup.TARGET.conf), applied with `setkey -f`,
+# and expected/TARGET.txt: the exit status, the output of the apply, then -D and -DP, with
+# volatile fields (times, pids, kernel-assigned ids) normalised. After each scenario both
+# databases are flushed and checked empty.
+#
+# Environment: SETKEY (path of the binary), TARGET (linux|freebsd|netbsd),
+# SCENARIOS (optional space-separated subset), WORK (scratch dir, default /tmp).
+# Prints PASS/FAIL per scenario; exits 1 if any failed.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${SETKEY:?set SETKEY to the setkey binary}"
+: "${TARGET:?set TARGET to linux, freebsd or netbsd}"
+work=${WORK:-/tmp}/setkey-scenarios
+mkdir -p "$work"
+failed=0
+passed=0
+
+normalise() {
+    sed -e 's/created: .*\tcurrent: .*/created: TIME\tcurrent: TIME/' \
+        -e 's/created: .*  lastused: .*/created: TIME  lastused: TIME/' \
+        -e 's/^\tdiff: [0-9]*(s)/\tdiff: N(s)/' \
+        -e 's/^\tlast: .\{20\}\t/\tlast: TIME\t/' \
+        -e 's/pid=[0-9]*/pid=PID/' \
+        -e 's/spid=[0-9]*/spid=ID/' \
+        -e 's/^\(setkey\|[^ ]*setkey\): /setkey: /'
+}
+
+setkey() { "$SETKEY" --target "$TARGET" "$@"; }
+
+clean_slate() {
+    setkey -F >/dev/null 2>&1
+    setkey -FP >/dev/null 2>&1
+}
+
+run_one() {
+    name=$1
+    dir=$here/$name
+    conf=$dir/setup.$TARGET.conf
+    [ -f "$conf" ] || conf=$dir/setup.conf
+    expected=$dir/expected/$TARGET.txt
+    actual=$work/$name.txt
+    clean_slate
+    (
+        cd "$dir" || exit 1
+        setkey -f "$(basename "$conf")" >"$work/apply.out" 2>"$work/apply.err"
+        echo "status=$?"
+        echo "== stdout"
+        cat "$work/apply.out"
+        echo "== stderr"
+        cat "$work/apply.err"
+        echo "== -D"
+        setkey -D
+        echo "== -DP"
+        setkey -DP
+    ) | normalise >"$actual"
+    clean_slate
+    sad=$(setkey -D 2>&1)
+    spd=$(setkey -DP 2>&1)
+    if [ "$sad" != "No SAD entries." ] || [ "$spd" != "No SPD entries." ]; then
+        echo "FAIL $name: not empty after flush: $sad / $spd"
+        return 1
+    fi
+    if [ ! -f "$expected" ]; then
+        echo "FAIL $name: no expected/$TARGET.txt; the output was:"
+        echo "----- BEGIN $name/expected/$TARGET.txt"
+        cat "$actual"
+        echo "----- END $name/expected/$TARGET.txt"
+        return 1
+    fi
+    if ! diff -u "$expected" "$actual" >"$work/$name.diff"; then
+        echo "FAIL $name: output differs from expected/$TARGET.txt:"
+        cat "$work/$name.diff"
+        echo "----- BEGIN $name/expected/$TARGET.txt"
+        cat "$actual"
+        echo "----- END $name/expected/$TARGET.txt"
+        return 1
+    fi
+    return 0
+}
+
+list=${SCENARIOS:-$(cd "$here" && for d in */; do [ -f "$d/setup.conf" ] || [ -f "$d/setup.$TARGET.conf" ] && echo "${d%/}"; done)}
+for name in $list; do
+    if [ -f "$here/$name/targets" ] && ! grep -qw "$TARGET" "$here/$name/targets"; then
+        echo "SKIP $name (not for $TARGET)"
+        continue
+    fi
+    if run_one "$name"; then
+        echo "PASS $name"
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+done
+echo "scenarios: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
