@@ -176,14 +176,17 @@ fn sa_dump_ipcomp_glues_the_seq_line() {
         ],
     );
     let text = sa_entry(&msg, Dialect::FreeBsd, &ctx(false));
-    assert!(text.contains("\tC: deflate \tseq=0x00000000 replay=0 flags=0x00000000 state=mature \n"));
+    assert!(
+        text.contains("\tC: deflate \tseq=0x00000000 replay=0 flags=0x00000000 state=mature \n")
+    );
     insta::assert_snapshot!(all_dialects(|d| sa_entry(&msg, d, &ctx(false))));
 }
 
 #[test]
 fn sa_dump_long_key_wraps_at_32_bytes() {
     let mut msg = esp_sa();
-    msg.extensions.retain(|e| !matches!(e, Extension::Key(KeyKind::Auth, _)));
+    msg.extensions
+        .retain(|e| !matches!(e, Extension::Key(KeyKind::Auth, _)));
     for e in &mut msg.extensions {
         if let Extension::Key(KeyKind::Encrypt, k) = e {
             *k = Key {
@@ -198,7 +201,10 @@ fn sa_dump_long_key_wraps_at_32_bytes() {
         }
     }
     let text = sa_entry(&msg, Dialect::FreeBsd, &ctx(false));
-    assert!(text.contains(&format!("\tE: aes-gcm-16 {}\n abababab\n", " abababab".repeat(8))));
+    assert!(text.contains(&format!(
+        "\tE: aes-gcm-16 {}\n abababab\n",
+        " abababab".repeat(8)
+    )));
     let nb = sa_entry(&msg, Dialect::Linux, &ctx(false));
     assert!(nb.contains("\tE: 20  abababab"), "{nb}");
 }
@@ -252,7 +258,8 @@ fn sa_dump_missing_extensions_end_the_entry() {
         sa_entry(&msg, Dialect::NetBsd, &ctx(false)),
         "10.0.0.1 10.0.0.2 no SA2 extension.\n"
     );
-    msg.extensions.retain(|e| !matches!(e, Extension::Address(AddressKind::Dst, _)));
+    msg.extensions
+        .retain(|e| !matches!(e, Extension::Address(AddressKind::Dst, _)));
     assert_eq!(
         sa_entry(&msg, Dialect::FreeBsd, &ctx(false)),
         "10.0.0.1\nno ADDRESS_DST extension.\n"
@@ -303,7 +310,8 @@ fn policy_msg(src: Extension, dst: Extension, policy: Policy) -> Message {
             ..Lifetime::default()
         },
     ));
-    msg.extensions.push(Extension::Lifetime(LifetimeKind::Hard, Lifetime::default()));
+    msg.extensions
+        .push(Extension::Lifetime(LifetimeKind::Hard, Lifetime::default()));
     msg
 }
 
@@ -334,7 +342,11 @@ fn tunnel_policy_with_id(priority: u32, scope: u8, id: u32) -> Message {
 
 #[test]
 fn spd_dump_matches_the_reference_examples() {
-    let fb = sp_entry(&tunnel_policy_with_id(0, 1, 5), Dialect::FreeBsd, &ctx(false));
+    let fb = sp_entry(
+        &tunnel_policy_with_id(0, 1, 5),
+        Dialect::FreeBsd,
+        &ctx(false),
+    );
     assert_eq!(
         fb,
         "10.0.11.41[21] 10.0.11.33[any] any\n\
@@ -412,9 +424,15 @@ fn spd_dump_icmp6_reqids_and_bundles() {
         },
     );
     let fb = sp_entry(&icmp, Dialect::FreeBsd, &ctx(false));
-    assert!(fb.starts_with("fec0::1 fec0::2/64 icmp6 135,0\n\tout none\n"), "{fb}");
+    assert!(
+        fb.starts_with("fec0::1 fec0::2/64 icmp6 135,0\n\tout none\n"),
+        "{fb}"
+    );
     let nb = sp_entry(&icmp, Dialect::NetBsd, &ctx(false));
-    assert!(nb.starts_with("fec0::1 fec0::2/64 ipv6-icmp 135,0\n\tout none\n"), "{nb}");
+    assert!(
+        nb.starts_with("fec0::1 fec0::2/64 ipv6-icmp 135,0\n\tout none\n"),
+        "{nb}"
+    );
     let lx = sp_entry(&bundle, Dialect::Linux, &ctx(false));
     assert!(lx.starts_with("10.0.0.0/24[any] 10.0.1.0/24[443] tcp\n\tin prio def + 100 ipsec\n\tah/transport//unique:7\n\tesp/transport//unique#16385\n\tipcomp/transport//use\n"), "{lx}");
     insta::assert_snapshot!(all_dialects(|d| format!(
@@ -431,7 +449,10 @@ fn spd_dump_per_socket_and_odd_policies() {
         .extensions
         .retain(|e| !matches!(e, Extension::Address(..)));
     let fb = sp_entry(&per_socket, Dialect::FreeBsd, &ctx(false));
-    assert!(fb.starts_with("(no selector, probably per-socket policy) \n\tout ipsec\n"), "{fb}");
+    assert!(
+        fb.starts_with("(no selector, probably per-socket policy) \n\tout ipsec\n"),
+        "{fb}"
+    );
     assert!(fb.contains("scope=pcb \n"));
 
     let mut linux_socket = tunnel_policy(0, 0);
@@ -441,7 +462,10 @@ fn spd_dump_per_socket_and_odd_policies() {
         }
     }
     let lx = sp_entry(&linux_socket, Dialect::Linux, &ctx(false));
-    assert!(lx.starts_with("(per-socket policy) \n\tout ipsec\n"), "{lx}");
+    assert!(
+        lx.starts_with("(per-socket policy) \n\tout ipsec\n"),
+        "{lx}"
+    );
 
     let mut bad_dir = tunnel_policy(0, 0);
     for e in &mut bad_dir.extensions {
@@ -477,6 +501,9 @@ fn spd_dump_priorities_on_linux() {
     ];
     for (priority, line) in cases {
         let text = sp_entry(&tunnel_policy(priority, 0), Dialect::Linux, &ctx(false));
-        assert!(text.contains(&format!("\n\t{line}\n")), "{priority:#x}: {text}");
+        assert!(
+            text.contains(&format!("\n\t{line}\n")),
+            "{priority:#x}: {text}"
+        );
     }
 }

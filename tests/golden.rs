@@ -54,7 +54,11 @@ fn render(statement: &str, dialect: Dialect) -> Result<String, String> {
 #[test]
 fn golden_statements() {
     let corpus = corpus();
-    assert!(corpus.len() >= 120, "corpus has {} statements", corpus.len());
+    assert!(
+        corpus.len() >= 120,
+        "corpus has {} statements",
+        corpus.len()
+    );
     for (index, (valid_on, statement)) in corpus.iter().enumerate() {
         let mut snapshot = format!("{statement}\n");
         for dialect in Dialect::ALL {
@@ -62,7 +66,9 @@ fn golden_statements() {
             match (&result, valid_on.contains(&dialect)) {
                 (Ok(text), true) => snapshot.push_str(&format!("\n=== {dialect}\n{text}")),
                 (Err(e), false) => snapshot.push_str(&format!("\n=== {dialect}: rejected\n{e}")),
-                (Ok(_), false) => panic!("{statement}: accepted on {dialect}, listed as invalid there"),
+                (Ok(_), false) => {
+                    panic!("{statement}: accepted on {dialect}, listed as invalid there")
+                }
                 (Err(e), true) => panic!("{statement}: rejected on {dialect}:\n{e}"),
             }
         }

@@ -95,10 +95,20 @@ fn execute(session: &mut Session, op: &Operation) -> Result<Outcome, super::sess
             match errno {
                 0 => Ok(Outcome::Done),
                 e if e == libc::ENOENT as u8 => {
-                    println!("{}", if spd { "No SPD entries." } else { "No SAD entries." });
+                    println!(
+                        "{}",
+                        if spd {
+                            "No SPD entries."
+                        } else {
+                            "No SAD entries."
+                        }
+                    );
                     Ok(Outcome::Done)
                 }
-                e => Ok(Outcome::KernelError(kernel_error_text(msg.header.msg_type, e))),
+                e => Ok(Outcome::KernelError(kernel_error_text(
+                    msg.header.msg_type,
+                    e,
+                ))),
             }
         }
         Operation::DeleteAllByDump {
@@ -114,7 +124,10 @@ fn execute(session: &mut Session, op: &Operation) -> Result<Outcome, super::sess
                 }
             })?;
             if errno != 0 && errno != libc::ENOENT as u8 {
-                return Ok(Outcome::KernelError(kernel_error_text(dump.header.msg_type, errno)));
+                return Ok(Outcome::KernelError(kernel_error_text(
+                    dump.header.msg_type,
+                    errno,
+                )));
             }
             for delete in victims {
                 let reply = session.transact(&delete)?;
@@ -166,5 +179,8 @@ fn check(reply: &Message) -> Outcome {
 fn report_kernel_error(script: &Script, statement: &Statement, text: &str) {
     let (line, col) = diag::line_col(&script.text, statement.span.start);
     println!("The result of line {line}: {text}.");
-    eprintln!("{}:{line}:{col}: error: the kernel rejected this statement: {text}", script.name);
+    eprintln!(
+        "{}:{line}:{col}: error: the kernel rejected this statement: {text}",
+        script.name
+    );
 }

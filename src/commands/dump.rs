@@ -56,7 +56,14 @@ pub fn run(opts: &DumpOptions) -> i32 {
     match result {
         Ok(0) => 0,
         Ok(errno) if i32::from(errno) == libc::ENOENT => {
-            println!("{}", if opts.policy { "No SPD entries." } else { "No SAD entries." });
+            println!(
+                "{}",
+                if opts.policy {
+                    "No SPD entries."
+                } else {
+                    "No SAD entries."
+                }
+            );
             0
         }
         Ok(errno) => {

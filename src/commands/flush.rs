@@ -22,7 +22,10 @@ pub fn run(dialect: Dialect, policy: bool, verbose: bool, hex: bool) -> i32 {
     match session.transact(&request) {
         Ok(reply) if reply.header.errno == 0 => 0,
         Ok(reply) => {
-            println!("{}.", kernel_error_text(request.header.msg_type, reply.header.errno));
+            println!(
+                "{}.",
+                kernel_error_text(request.header.msg_type, reply.header.errno)
+            );
             1
         }
         Err(e) => {

@@ -21,7 +21,9 @@ pub fn kernel_error_text(msg_type: u8, errno: u8) -> String {
             _ => {}
         }
     }
-    nix::errno::Errno::from_raw(i32::from(errno)).desc().to_string()
+    nix::errno::Errno::from_raw(i32::from(errno))
+        .desc()
+        .to_string()
 }
 
 pub fn unix_now() -> u64 {

@@ -71,7 +71,8 @@ impl Session {
         self.next_seq = self.next_seq.wrapping_add(1).max(1);
         msg.header.seq = seq;
         msg.header.pid = self.pid;
-        let bytes = pfkey::emit(&msg, self.dialect).map_err(|e| SessionError::Emit(e.to_string()))?;
+        let bytes =
+            pfkey::emit(&msg, self.dialect).map_err(|e| SessionError::Emit(e.to_string()))?;
         self.show(&msg, &bytes);
         self.socket.send(&bytes)?;
         Ok(seq)

@@ -285,11 +285,7 @@ fn sec_ctx_lines(out: &mut String, c: &crate::pfkey::SecCtx) {
     let _ = writeln!(out, "\tsecurity context doi: {}", c.doi);
     let _ = writeln!(out, "\tsecurity context algorithm: {}", c.alg);
     let _ = writeln!(out, "\tsecurity context length: {}", c.context.len());
-    let _ = writeln!(
-        out,
-        "\tsecurity context: {}",
-        String::from_utf8_lossy(text)
-    );
+    let _ = writeln!(out, "\tsecurity context: {}", String::from_utf8_lossy(text));
 }
 
 /// One policy of a `-DP` dump.
@@ -306,10 +302,11 @@ pub(super) fn policy_ext(msg: &Message) -> Option<&Policy> {
     })
 }
 
-pub(super) fn src_dst(
-    msg: &Message,
-) -> Option<(&crate::pfkey::Address, &crate::pfkey::Address)> {
-    Some((address(msg, AddressKind::Src)?, address(msg, AddressKind::Dst)?))
+pub(super) fn src_dst(msg: &Message) -> Option<(&crate::pfkey::Address, &crate::pfkey::Address)> {
+    Some((
+        address(msg, AddressKind::Src)?,
+        address(msg, AddressKind::Dst)?,
+    ))
 }
 
 pub(super) fn lifetimes(msg: &Message) -> (Option<&Lifetime>, Option<&Lifetime>) {

@@ -14,8 +14,7 @@ const IPPROTO_MH: u8 = 135;
 pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let fb = dialect == Dialect::FreeBsd;
     let policy = policy_ext(msg);
-    let per_socket_linux =
-        dialect == Dialect::Linux && policy.is_some_and(|p| p.id % 8 >= 3);
+    let per_socket_linux = dialect == Dialect::Linux && policy.is_some_and(|p| p.id % 8 >= 3);
     if per_socket_linux {
         out.push_str("(per-socket policy) ");
     } else if let Some((src, dst)) = src_dst(msg) {
@@ -100,7 +99,10 @@ fn selector(out: &mut String, addr: &SockAddr, prefixlen: u8, port: u16, ulp: u8
     let portless = if fb {
         ulp == IPPROTO_ICMPV6
     } else {
-        matches!(ulp, IPPROTO_ICMP | IPPROTO_ICMPV6 | IPPROTO_MH | IPPROTO_GRE)
+        matches!(
+            ulp,
+            IPPROTO_ICMP | IPPROTO_ICMPV6 | IPPROTO_MH | IPPROTO_GRE
+        )
     };
     if !portless {
         if port == IPSEC_PORT_ANY {

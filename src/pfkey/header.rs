@@ -39,3 +39,8 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Header, u16), FieldError> {
     };
     Ok((header, len))
 }
+
+/// The header of a message, without looking at its extensions (None if under 16 bytes).
+pub fn peek(bytes: &[u8]) -> Option<Header> {
+    parse(bytes).ok().map(|(header, _)| header)
+}
