@@ -49,10 +49,7 @@ pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
                 1
             }
         };
-        out.push_str(&format!(
-            "{file_name}:{line}:{col}: error: {}\n",
-            d.message
-        ));
+        out.push_str(&format!("{file_name}:{line}:{col}: error: {}\n", d.message));
         out.push_str(&format!("    {}\n", text.replace('\t', " ")));
         out.push_str(&format!(
             "    {}{}\n",
