@@ -65,10 +65,8 @@ fn phrase(rule: Rule) -> Phrase {
         upper_misc => minor("an ICMP type[,code] or a GRE key", 6),
         decimal => main("a decimal number", 10),
         quoted => minor("a quoted string", 12),
-        sa_option | opt_mode | opt_reqid | opt_replay | opt_flag | opt_life_hard_secs
-        | opt_life_soft_secs | opt_life_hard_bytes | opt_life_soft_bytes | opt_natt_mtu
-        | opt_natt | opt_esn | flag_m | flag_u | flag_r | flag_f | flag_lh | flag_ls | flag_bh
-        | flag_bs | flag_natt_mtu | flag_natt => main(SA_OPTION, 20),
+        sa_option | opt_mode | opt_number | opt_flag | opt_natt | opt_esn | flag_m
+        | number_flag | flag_f | flag_natt => main(SA_OPTION, 20),
         ctx | flag_ctx => minor("-ctx DOI ALGORITHM \"CONTEXT\"", 21),
         opt_hwif | flag_hwif => minor("-hwif INTERFACE", 80),
         sa_mode => main("an SA mode (transport, tunnel, any) after -m", 10),

@@ -120,12 +120,14 @@ fn request(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<IpsecRequestSpec> {
     let mode = match mode_pair.as_str() {
         "transport" => Mode::Transport,
         "tunnel" => Mode::Tunnel,
-        other => return Err(Diagnostic::new(
-            cx.span(&mode_pair),
-            format!(
+        other => {
+            return Err(Diagnostic::new(
+                cx.span(&mode_pair),
+                format!(
                 "invalid IPsec mode '{other}' in a policy request; expected transport or tunnel"
             ),
-        )),
+            ))
+        }
     };
     let endpoints = match inner.next_if(|p| p.as_rule() == Rule::req_endpoints) {
         Some(e) => Some(endpoints(cx, e)?),

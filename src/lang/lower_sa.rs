@@ -173,39 +173,56 @@ fn sa_option(cx: Cx, pair: Pair<'_, Rule>, options: &mut SaOptions) -> Lowered<(
             };
             options.pad = Some(Spanned { value: pad, span });
         }
-        rule => {
-            let (number, number_span) = cx.value(option)?;
-            let text = number.as_str();
-            match rule {
-                Rule::opt_reqid => {
-                    let value = values::decimal_u32(text, number_span, "reqid")?;
-                    options.reqid = Some(Spanned { value, span });
-                }
-                Rule::opt_replay => {
-                    let value = values::decimal_u32(text, number_span, "replay window size")?;
-                    options.replay = Some(Spanned { value, span });
-                }
-                Rule::opt_natt_mtu => {
-                    let value = values::decimal_u16(text, number_span, "NAT-T fragment size")?;
-                    options.natt_mtu = Some(Spanned { value, span });
-                }
-                _ => {
-                    let (slot, what) = match rule {
-                        Rule::opt_life_hard_secs => {
-                            (&mut options.lifetime_hard_secs, "hard lifetime")
-                        }
-                        Rule::opt_life_soft_secs => {
-                            (&mut options.lifetime_soft_secs, "soft lifetime")
-                        }
-                        Rule::opt_life_hard_bytes => {
-                            (&mut options.lifetime_hard_bytes, "hard byte lifetime")
-                        }
-                        _ => (&mut options.lifetime_soft_bytes, "soft byte lifetime"),
-                    };
-                    let value = values::decimal_u64(text, number_span, what, u64::MAX, 64)?;
-                    *slot = Some(Spanned { value, span });
-                }
-            }
+        _ => {
+            let mut inner = option.into_inner();
+            let (Some(flag), Some(number)) = (inner.next(), inner.next()) else {
+                return Err(Diagnostic::new(
+                    span,
+                    "internal error: option without value",
+                ));
+            };
+            number_option(
+                flag.as_str(),
+                number.as_str(),
+                cx.span(&number),
+                span,
+                options,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `-u`, `-r`, `-lh`, `-ls`, `-bh`, `-bs`, `-natt_mtu` with their decimal value.
+fn number_option(
+    flag: &str,
+    text: &str,
+    number_span: Span,
+    span: Span,
+    options: &mut SaOptions,
+) -> Lowered<()> {
+    match flag {
+        "-u" => {
+            let value = values::decimal_u32(text, number_span, "reqid")?;
+            options.reqid = Some(Spanned { value, span });
+        }
+        "-r" => {
+            let value = values::decimal_u32(text, number_span, "replay window size")?;
+            options.replay = Some(Spanned { value, span });
+        }
+        "-natt_mtu" => {
+            let value = values::decimal_u16(text, number_span, "NAT-T fragment size")?;
+            options.natt_mtu = Some(Spanned { value, span });
+        }
+        _ => {
+            let (slot, what) = match flag {
+                "-lh" => (&mut options.lifetime_hard_secs, "hard lifetime"),
+                "-ls" => (&mut options.lifetime_soft_secs, "soft lifetime"),
+                "-bh" => (&mut options.lifetime_hard_bytes, "hard byte lifetime"),
+                _ => (&mut options.lifetime_soft_bytes, "soft byte lifetime"),
+            };
+            let value = values::decimal_u64(text, number_span, what, u64::MAX, 64)?;
+            *slot = Some(Spanned { value, span });
         }
     }
     Ok(())
@@ -276,10 +293,16 @@ fn algorithm(cx: Cx, pair: Pair<'_, Rule>, algs: &mut Algorithms) -> Lowered<()>
         .ok_or_else(|| Diagnostic::new(at, "internal error: missing algorithm name"))?;
     let name_text = name.as_str();
     let name_span = cx.span(&name);
-    let key = inner.next().map(|k| Spanned {
-        value: values::key(k.as_str()),
-        span: cx.span(&k),
-    });
+    let key = match inner.next() {
+        Some(k) => {
+            let span = cx.span(&k);
+            Some(Spanned {
+                value: values::key(k.as_str(), span)?,
+                span,
+            })
+        }
+        None => None,
+    };
     let twice = |flag: &str| Diagnostic::new(flag_span, format!("{flag} is given twice"));
     match rule {
         Rule::alg_encrypt => {

@@ -162,8 +162,19 @@ pub(crate) fn apply_address_flags(flags: &mut AddressFlags, text: &str) {
 }
 
 /// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
-pub(crate) fn key(text: &str) -> KeyBytes {
+pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
     if let Some(digits) = hex_digits(text) {
+        if let Some(i) = digits.find(|c: char| !c.is_ascii_hexdigit()) {
+            let bad = digits[i..].chars().next().unwrap_or('?');
+            let at = span.start + 2 + i;
+            return Err(Diagnostic::new(
+                Span {
+                    start: at,
+                    end: at + bad.len_utf8(),
+                },
+                format!("invalid hexadecimal digit '{bad}' in key"),
+            ));
+        }
         let digits = digits.as_bytes();
         let mut bytes = Vec::with_capacity(digits.len().div_ceil(2));
         let (head, tail) = digits.split_at(digits.len() % 2);
@@ -173,9 +184,9 @@ pub(crate) fn key(text: &str) -> KeyBytes {
         for pair in tail.chunks_exact(2) {
             bytes.push(nibble(pair[0]) << 4 | nibble(pair[1]));
         }
-        KeyBytes::new(bytes)
+        Ok(KeyBytes::new(bytes))
     } else {
-        KeyBytes::new(unquote(text).as_bytes().to_vec())
+        Ok(KeyBytes::new(unquote(text).as_bytes().to_vec()))
     }
 }
 
