@@ -145,10 +145,10 @@ fn icmp_type(text: &str, span: Span) -> Lowered<UpperMisc> {
     if type_text.is_empty() || type_text.contains('.') {
         return Err(bad());
     }
-    let icmp_type = values::decimal_u8(type_text, span, "type")?;
+    let icmp_type = values::decimal_u8(type_text, span, "ICMP type")?;
     let code = match code_text {
         Some(c) if c.is_empty() || c.contains(['.', ',']) => return Err(bad()),
-        Some(c) => Some(u16::from(values::decimal_u8(c, span, "code")?)),
+        Some(c) => Some(u16::from(values::decimal_u8(c, span, "ICMP code")?)),
         None => None,
     };
     Ok(UpperMisc::IcmpType {
