@@ -1,7 +1,18 @@
 //! The setkey input language: parse text into typed, validated `Statement`s.
 
+mod algorithms;
 pub mod ast;
 pub mod diag;
+mod errors;
+mod lower;
+mod lower_policy;
+mod lower_sa;
+mod lower_spd;
+mod parser;
+pub mod protocols;
+mod sa_checks;
+mod values;
 
 pub use ast::*;
 pub use diag::Diagnostic;
+pub use parser::parse;

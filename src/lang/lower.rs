@@ -1,0 +1,109 @@
+//! Lowering of pest pairs to `ast` statements: dispatch and the helpers shared by all forms.
+
+use std::iter::Peekable;
+
+use pest::iterators::{Pair, Pairs};
+
+use super::ast::{AddressFlags, SecurityContext, Span, Spanned, Statement, StatementKind};
+use super::diag::Diagnostic;
+use super::parser::Rule;
+use super::values::{self, Lowered};
+use super::{lower_sa, lower_spd};
+
+pub(crate) type Inner<'i> = Peekable<Pairs<'i, Rule>>;
+
+/// Spans of pairs parsed from `source[base..]`, as offsets into the whole source.
+#[derive(Clone, Copy)]
+pub(crate) struct Cx {
+    pub base: usize,
+}
+
+impl Cx {
+    pub fn span(self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span {
+            start: s.start() + self.base,
+            end: s.end() + self.base,
+        }
+    }
+
+    /// The next pair, which the grammar guarantees; an error rather than a panic otherwise.
+    pub fn next<'i>(self, inner: &mut Inner<'i>, at: Span) -> Lowered<Pair<'i, Rule>> {
+        inner
+            .next()
+            .ok_or_else(|| Diagnostic::new(at, "internal error: statement shape not understood"))
+    }
+
+    /// The next pair if it is of `rule`.
+    pub fn next_if<'i>(self, inner: &mut Inner<'i>, rule: Rule) -> Option<Pair<'i, Rule>> {
+        inner.next_if(|p| p.as_rule() == rule)
+    }
+
+    /// The last inner pair of `pair` (the value after a flag such as `-u`).
+    pub fn value<'i>(self, pair: Pair<'i, Rule>) -> Lowered<(Pair<'i, Rule>, Span)> {
+        let at = self.span(&pair);
+        let value = pair
+            .into_inner()
+            .last()
+            .ok_or_else(|| Diagnostic::new(at, "internal error: missing value"))?;
+        let span = self.span(&value);
+        Ok((value, span))
+    }
+}
+
+pub(crate) fn statement(pair: Pair<'_, Rule>, base: usize) -> Lowered<Statement> {
+    let cx = Cx { base };
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let body = cx.next(&mut inner, span)?;
+    let kind = match body.as_rule() {
+        Rule::sa_stmt => lower_sa::sa_statement(cx, body)?,
+        Rule::deleteall_stmt => StatementKind::DeleteAll(lower_sa::delete_all(cx, body)?),
+        Rule::flush_stmt => StatementKind::Flush(lower_sa::optional_protocol(cx, body)),
+        Rule::dump_stmt => StatementKind::Dump(lower_sa::optional_protocol(cx, body)),
+        Rule::spd_stmt => lower_spd::spd_statement(cx, body)?,
+        Rule::spd_tagged_stmt => lower_spd::tagged(cx, body)?,
+        Rule::spdflush_stmt => StatementKind::SpdFlush,
+        Rule::spddump_stmt => StatementKind::SpdDump,
+        _ => StatementKind::Exit,
+    };
+    Ok(Statement { kind, span })
+}
+
+/// Consumes the `-4 -6 -n` switches after a command keyword.
+pub(crate) fn address_flags(inner: &mut Inner<'_>) -> AddressFlags {
+    let mut flags = AddressFlags::default();
+    while let Some(p) = inner.next_if(|p| p.as_rule() == Rule::af_flags) {
+        values::apply_address_flags(&mut flags, p.as_str());
+    }
+    flags
+}
+
+/// `-ctx doi alg "string"`.
+pub(crate) fn security_context(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<SecurityContext>> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let _flag = cx.next(&mut inner, span)?;
+    let doi = cx.next(&mut inner, span)?;
+    let doi = values::decimal_u8(doi.as_str(), cx.span(&doi), "security context DOI")?;
+    let alg = cx.next(&mut inner, span)?;
+    let alg = values::decimal_u8(alg.as_str(), cx.span(&alg), "security context algorithm")?;
+    let text = cx.next(&mut inner, span)?;
+    Ok(Spanned {
+        value: SecurityContext {
+            doi,
+            alg,
+            context: values::unquote(text.as_str()).to_string(),
+        },
+        span,
+    })
+}
+
+/// `-hwif ifname`.
+pub(crate) fn hwif(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<String>> {
+    let (name, span) = cx.value(pair)?;
+    Ok(Spanned {
+        value: name.as_str().to_string(),
+        span,
+    })
+}

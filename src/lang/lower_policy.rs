@@ -1,0 +1,195 @@
+//! Lowering of the policy text after `-P`: direction, priority, action and IPsec requests.
+
+use pest::iterators::Pair;
+
+use super::ast::*;
+use super::diag::Diagnostic;
+use super::lower::Cx;
+use super::parser::Rule;
+use super::values::{self, Lowered};
+
+/// `prio N` must fit the kernel's signed 32-bit offset from `def`.
+const OFFSET_MIN: i64 = -2_147_483_647;
+const OFFSET_MAX: i64 = 2_147_483_648;
+/// `base + N` and `base - N` limits (libipsec).
+const BASE_PLUS_MAX: i64 = 0x4000_0000;
+const BASE_MINUS_MAX: i64 = 0x3fff_ffff;
+
+pub(crate) fn policy(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<PolicySpec>> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner().skip(1).peekable();
+    let dir = match inner.next().as_ref().map(|p| p.as_str()) {
+        Some("in") => Direction::In,
+        Some("out") => Direction::Out,
+        _ => Direction::Fwd,
+    };
+    let priority = match inner.next_if(|p| p.as_rule() == Rule::priority) {
+        Some(p) => Some(priority(cx, p)?),
+        None => None,
+    };
+    let action = inner.next().map(|p| match p.as_str() {
+        "discard" => PolicyAction::Discard,
+        "none" => PolicyAction::None,
+        "ipsec" => PolicyAction::Ipsec,
+        "entrust" => PolicyAction::Entrust,
+        _ => PolicyAction::Bypass,
+    });
+    let mut requests = Vec::new();
+    for r in inner {
+        requests.push(request(cx, r)?);
+    }
+    Ok(Spanned {
+        value: PolicySpec {
+            dir,
+            priority,
+            action,
+            requests,
+        },
+        span,
+    })
+}
+
+fn priority(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<Priority>> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner().skip(1);
+    let Some(first) = inner.next() else {
+        return Err(Diagnostic::new(span, "expected a priority after prio"));
+    };
+    let first_span = cx.span(&first);
+    let value = if first.as_rule() == Rule::prio_offset {
+        let n = signed(first.as_str(), first_span)?;
+        if !(OFFSET_MIN..=OFFSET_MAX).contains(&n) {
+            return Err(Diagnostic::new(
+                first_span,
+                format!("priority offset {n} is not in [{OFFSET_MIN}, {OFFSET_MAX}]"),
+            ));
+        }
+        Priority::Offset(n)
+    } else {
+        let base = match first.as_str() {
+            "low" => PriorityBase::Low,
+            "def" => PriorityBase::Def,
+            _ => PriorityBase::High,
+        };
+        let offset = match (inner.next(), inner.next()) {
+            (Some(sign), Some(number)) => {
+                let number_span = cx.span(&number);
+                let n = signed(number.as_str(), number_span)?;
+                let (max, signed_n) = if sign.as_str() == "+" {
+                    (BASE_PLUS_MAX, n)
+                } else {
+                    (BASE_MINUS_MAX, -n)
+                };
+                if n > max {
+                    return Err(Diagnostic::new(
+                        number_span,
+                        format!(
+                            "priority offset {n} is too large after '{}' (at most {max})",
+                            sign.as_str()
+                        ),
+                    ));
+                }
+                signed_n
+            }
+            _ => 0,
+        };
+        Priority::Base(base, offset)
+    };
+    Ok(Spanned { value, span })
+}
+
+fn signed(text: &str, span: Span) -> Lowered<i64> {
+    text.parse::<i64>()
+        .map_err(|_| Diagnostic::new(span, format!("priority {text} is out of range")))
+}
+
+/// `proto/mode[/[src-dst][/[level]]]`.
+fn request(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<IpsecRequestSpec> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let proto = match inner.next().as_ref().map(|p| p.as_str()) {
+        Some("esp") => IpsecProtocol::Esp,
+        Some("ah") => IpsecProtocol::Ah,
+        Some("ipcomp") => IpsecProtocol::IpComp,
+        _ => IpsecProtocol::Tcp,
+    };
+    let _slash = inner.next();
+    let mode_pair = inner
+        .next()
+        .ok_or_else(|| Diagnostic::new(span, "expected an IPsec mode"))?;
+    let mode = match mode_pair.as_str() {
+        "transport" => Mode::Transport,
+        "tunnel" => Mode::Tunnel,
+        other => {
+            return Err(Diagnostic::new(
+                cx.span(&mode_pair),
+                format!(
+                "invalid IPsec mode '{other}' in a policy request; expected transport or tunnel"
+            ),
+            ))
+        }
+    };
+    let endpoints = match inner.next_if(|p| p.as_rule() == Rule::req_endpoints) {
+        Some(e) => Some(endpoints(cx, e)?),
+        None => None,
+    };
+    if mode == Mode::Tunnel && endpoints.is_none() {
+        return Err(Diagnostic::new(
+            span,
+            "tunnel mode needs endpoints: PROTOCOL/tunnel/SRC-DST[/LEVEL]",
+        ));
+    }
+    let level = match inner.next() {
+        Some(l) => level(cx, l)?,
+        None => Level::Default,
+    };
+    Ok(IpsecRequestSpec {
+        proto,
+        mode,
+        endpoints,
+        level,
+        span,
+    })
+}
+
+fn endpoints(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<RequestEndpoints> {
+    let span = cx.span(&pair);
+    let mut hosts = pair.into_inner().filter(|p| p.as_rule() == Rule::req_host);
+    let (Some(src), Some(dst)) = (hosts.next(), hosts.next()) else {
+        return Err(Diagnostic::new(span, "expected SRC-DST tunnel endpoints"));
+    };
+    let (src, _) = endpoint(cx, src)?;
+    let (dst, dst_span) = endpoint(cx, dst)?;
+    values::check_same_family(src.addr, dst.addr, dst_span)?;
+    Ok(RequestEndpoints { src, dst })
+}
+
+fn endpoint(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<(Host, Span)> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner();
+    let Some(addr_pair) = inner.next() else {
+        return Err(Diagnostic::new(span, "expected an address"));
+    };
+    let addr = values::address(addr_pair.as_str(), cx.span(&addr_pair))?;
+    let port = match inner.next() {
+        Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
+        None => None,
+    };
+    Ok((Host { addr, port }, span))
+}
+
+/// `default|use|require|unique[:N]`; a `:N` makes the level unique with reqid N.
+fn level(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Level> {
+    let mut inner = pair.into_inner();
+    let keyword = inner.next().map_or("default", |p| p.as_str());
+    if let Some(reqid) = inner.next() {
+        let n = values::decimal_u32(reqid.as_str(), cx.span(&reqid), "reqid")?;
+        return Ok(Level::Unique(Some(n)));
+    }
+    Ok(match keyword {
+        "use" => Level::Use,
+        "require" => Level::Require,
+        "unique" => Level::Unique(None),
+        _ => Level::Default,
+    })
+}

@@ -1,0 +1,387 @@
+//! Lowering of SAD statements: add/update/get/delete/getspi, deleteall, flush, dump.
+
+use pest::iterators::Pair;
+
+use super::algorithms;
+use super::ast::*;
+use super::diag::Diagnostic;
+use super::lower::{self, Cx, Inner};
+use super::parser::Rule;
+use super::sa_checks;
+use super::values::{self, Lowered};
+
+pub(crate) fn sa_statement(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKind> {
+    let at = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let command = cx.next(&mut inner, at)?;
+    let command_text = command.as_str();
+    let flags = lower::address_flags(&mut inner);
+    let (src, dst) = host_pair(cx, &mut inner, flags, at)?;
+    let protocol = protocol(cx, cx.next(&mut inner, at)?);
+    let esp_udp_oa = match cx.next_if(&mut inner, Rule::nat_oa) {
+        Some(oa) => {
+            let span = cx.span(&oa);
+            let addr = values::address(oa.as_str(), span)?;
+            Some(Spanned { value: addr, span })
+        }
+        None => None,
+    };
+    let spi_pair = cx.next(&mut inner, at)?;
+    let spi_span = cx.span(&spi_pair);
+    let spi = Spanned {
+        value: values::spi(spi_pair.as_str(), spi_span)?,
+        span: spi_span,
+    };
+    let mut options = SaOptions::default();
+    while let Some(option) = cx.next_if(&mut inner, Rule::sa_option) {
+        sa_option(cx, option, &mut options)?;
+    }
+    let mut algs = Algorithms::default();
+    let mut first_algorithm = None;
+    for alg in inner {
+        first_algorithm.get_or_insert(cx.span(&alg));
+        algorithm(cx, alg, &mut algs)?;
+    }
+    let statement = SaStatement {
+        flags,
+        src,
+        dst,
+        protocol,
+        esp_udp_oa,
+        spi,
+        options,
+        algorithms: algs,
+    };
+    match first_algorithm {
+        Some(span) if !matches!(command_text, "add" | "update") => {
+            return Err(Diagnostic::new(
+                span,
+                format!("{command_text} takes no algorithms (-E, -A, -C, -R)"),
+            ));
+        }
+        _ => {}
+    }
+    sa_checks::check(&statement, command_text)?;
+    Ok(match command_text {
+        "add" => StatementKind::Add(statement),
+        "update" => StatementKind::Update(statement),
+        "get" => StatementKind::Get(statement),
+        "getspi" => StatementKind::GetSpi(statement),
+        _ => StatementKind::Delete(statement),
+    })
+}
+
+pub(crate) fn delete_all(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<DeleteAll> {
+    let at = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let _command = cx.next(&mut inner, at)?;
+    let flags = lower::address_flags(&mut inner);
+    let (src, dst) = host_pair(cx, &mut inner, flags, at)?;
+    let protocol = protocol(cx, cx.next(&mut inner, at)?);
+    Ok(DeleteAll {
+        flags,
+        src,
+        dst,
+        protocol,
+    })
+}
+
+/// `flush [proto]` / `dump [proto]`.
+pub(crate) fn optional_protocol(cx: Cx, pair: Pair<'_, Rule>) -> Option<Spanned<SaProtocol>> {
+    pair.into_inner().nth(1).map(|p| protocol(cx, p))
+}
+
+fn protocol(cx: Cx, pair: Pair<'_, Rule>) -> Spanned<SaProtocol> {
+    let value = match pair.as_str() {
+        "esp" => SaProtocol::Esp,
+        "esp-old" => SaProtocol::EspOld,
+        "ah" => SaProtocol::Ah,
+        "ah-old" => SaProtocol::AhOld,
+        "ipcomp" => SaProtocol::IpComp,
+        "tcp" => SaProtocol::Tcp,
+        _ => SaProtocol::EspUdp,
+    };
+    Spanned {
+        value,
+        span: cx.span(&pair),
+    }
+}
+
+fn host_pair(
+    cx: Cx,
+    inner: &mut Inner<'_>,
+    flags: AddressFlags,
+    at: Span,
+) -> Lowered<(Spanned<Host>, Spanned<Host>)> {
+    let src = host(cx, cx.next(inner, at)?, flags)?;
+    let dst = host(cx, cx.next(inner, at)?, flags)?;
+    values::check_same_family(src.value.addr, dst.value.addr, dst.span)?;
+    Ok((src, dst))
+}
+
+/// `addr` or `addr[port]`.
+fn host(cx: Cx, pair: Pair<'_, Rule>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner();
+    let addr_pair = inner
+        .next()
+        .ok_or_else(|| Diagnostic::new(span, "expected an address"))?;
+    let addr_span = cx.span(&addr_pair);
+    let addr = values::address(addr_pair.as_str(), addr_span)?;
+    values::check_flags(flags, addr, addr_span)?;
+    let port = match inner.next() {
+        Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
+        None => None,
+    };
+    Ok(Spanned {
+        value: Host { addr, port },
+        span,
+    })
+}
+
+fn sa_option(cx: Cx, pair: Pair<'_, Rule>, options: &mut SaOptions) -> Lowered<()> {
+    let at = cx.span(&pair);
+    let option = pair
+        .into_inner()
+        .next()
+        .ok_or_else(|| Diagnostic::new(at, "internal error: empty option"))?;
+    let span = cx.span(&option);
+    match option.as_rule() {
+        Rule::opt_esn => options.esn = Some(span),
+        Rule::ctx => options.ctx = Some(lower::security_context(cx, option)?),
+        Rule::opt_hwif => options.hwif = Some(lower::hwif(cx, option)?),
+        Rule::opt_natt => options.natt = Some(natt(cx, option)?),
+        Rule::opt_mode => {
+            let (mode, _) = cx.value(option)?;
+            let value = match mode.as_str() {
+                "transport" => Mode::Transport,
+                "tunnel" => Mode::Tunnel,
+                _ => Mode::Any,
+            };
+            options.mode = Some(Spanned { value, span });
+        }
+        Rule::opt_flag => {
+            let (flag, _) = cx.value(option)?;
+            let pad = match flag.as_str() {
+                "zero-pad" => PadOption::ZeroPad,
+                "random-pad" => PadOption::RandomPad,
+                "seq-pad" => PadOption::SeqPad,
+                _ => {
+                    options.nocyclic_seq = Some(span);
+                    return Ok(());
+                }
+            };
+            options.pad = Some(Spanned { value: pad, span });
+        }
+        _ => {
+            let mut inner = option.into_inner();
+            let (Some(flag), Some(number)) = (inner.next(), inner.next()) else {
+                return Err(Diagnostic::new(
+                    span,
+                    "internal error: option without value",
+                ));
+            };
+            number_option(
+                flag.as_str(),
+                number.as_str(),
+                cx.span(&number),
+                span,
+                options,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `-u`, `-r`, `-lh`, `-ls`, `-bh`, `-bs`, `-natt_mtu` with their decimal value.
+fn number_option(
+    flag: &str,
+    text: &str,
+    number_span: Span,
+    span: Span,
+    options: &mut SaOptions,
+) -> Lowered<()> {
+    match flag {
+        "-u" => {
+            let value = values::decimal_u32(text, number_span, "reqid")?;
+            options.reqid = Some(Spanned { value, span });
+        }
+        "-r" => {
+            let value = values::decimal_u32(text, number_span, "replay window size")?;
+            options.replay = Some(Spanned { value, span });
+        }
+        "-natt_mtu" => {
+            let value = values::decimal_u16(text, number_span, "NAT-T fragment size")?;
+            options.natt_mtu = Some(Spanned { value, span });
+        }
+        _ => {
+            let (slot, what) = match flag {
+                "-lh" => (&mut options.lifetime_hard_secs, "hard lifetime"),
+                "-ls" => (&mut options.lifetime_soft_secs, "soft lifetime"),
+                "-bh" => (&mut options.lifetime_hard_bytes, "hard byte lifetime"),
+                _ => (&mut options.lifetime_soft_bytes, "soft byte lifetime"),
+            };
+            let value = values::decimal_u64(text, number_span, what, u64::MAX, 64)?;
+            *slot = Some(Spanned { value, span });
+        }
+    }
+    Ok(())
+}
+
+/// `-natt oai [sport] oar [dport]`.
+fn natt(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<NatTraversal>> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner().skip(1).peekable();
+    let oai = nat_address(cx, &mut inner, span)?;
+    let sport = bracket_port(cx, &mut inner)?;
+    let oar = nat_address(cx, &mut inner, span)?;
+    let dport = bracket_port(cx, &mut inner)?;
+    let value = NatTraversal {
+        oai,
+        sport,
+        oar,
+        dport,
+    };
+    Ok(Spanned { value, span })
+}
+
+fn nat_address<'i, I: Iterator<Item = Pair<'i, Rule>>>(
+    cx: Cx,
+    inner: &mut std::iter::Peekable<I>,
+    at: Span,
+) -> Lowered<std::net::IpAddr> {
+    let pair = inner
+        .next()
+        .ok_or_else(|| Diagnostic::new(at, "expected an address after -natt"))?;
+    values::address(pair.as_str(), cx.span(&pair))
+}
+
+fn bracket_port<'i, I: Iterator<Item = Pair<'i, Rule>>>(
+    cx: Cx,
+    inner: &mut std::iter::Peekable<I>,
+) -> Lowered<Option<u16>> {
+    match inner.next_if(|p| p.as_rule() == Rule::bracket_port) {
+        Some(p) => {
+            let number = p.into_inner().next();
+            match number {
+                Some(n) => Ok(Some(values::port(n.as_str(), cx.span(&n))?)),
+                None => Ok(None),
+            }
+        }
+        None => Ok(None),
+    }
+}
+
+fn algorithm(cx: Cx, pair: Pair<'_, Rule>, algs: &mut Algorithms) -> Lowered<()> {
+    let at = cx.span(&pair);
+    let alg = pair
+        .into_inner()
+        .next()
+        .ok_or_else(|| Diagnostic::new(at, "internal error: empty algorithm"))?;
+    let rule = alg.as_rule();
+    if rule == Rule::alg_raw_cpi {
+        algs.raw_cpi = Some(cx.span(&alg));
+        return Ok(());
+    }
+    let mut inner = alg.into_inner();
+    let flag = inner
+        .next()
+        .ok_or_else(|| Diagnostic::new(at, "internal error: missing flag"))?;
+    let flag_span = cx.span(&flag);
+    let name = inner
+        .next()
+        .ok_or_else(|| Diagnostic::new(at, "internal error: missing algorithm name"))?;
+    let name_text = name.as_str();
+    let name_span = cx.span(&name);
+    let key = match inner.next() {
+        Some(k) => {
+            let span = cx.span(&k);
+            Some(Spanned {
+                value: values::key(k.as_str(), span)?,
+                span,
+            })
+        }
+        None => None,
+    };
+    let twice = |flag: &str| Diagnostic::new(flag_span, format!("{flag} is given twice"));
+    match rule {
+        Rule::alg_encrypt => {
+            if algs.encrypt.is_some() {
+                return Err(twice("-E"));
+            }
+            let value = algorithms::encrypt(name_text)
+                .ok_or_else(|| unknown(name_span, "encryption", name_text))?;
+            check_key(
+                name_text,
+                name_span,
+                algorithms::encrypt_takes_key(value),
+                &key,
+                "encryption",
+            )?;
+            algs.encrypt = Some((
+                Spanned {
+                    value,
+                    span: name_span,
+                },
+                key,
+            ));
+        }
+        Rule::alg_auth => {
+            if algs.auth.is_some() {
+                return Err(twice("-A"));
+            }
+            let value = algorithms::auth(name_text)
+                .ok_or_else(|| unknown(name_span, "authentication", name_text))?;
+            check_key(
+                name_text,
+                name_span,
+                algorithms::auth_takes_key(value),
+                &key,
+                "authentication",
+            )?;
+            algs.auth = Some((
+                Spanned {
+                    value,
+                    span: name_span,
+                },
+                key,
+            ));
+        }
+        _ => {
+            if algs.compress.is_some() {
+                return Err(twice("-C"));
+            }
+            let value = algorithms::compress(name_text)
+                .ok_or_else(|| unknown(name_span, "compression", name_text))?;
+            algs.compress = Some(Spanned {
+                value,
+                span: name_span,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn unknown(span: Span, kind: &str, name: &str) -> Diagnostic {
+    Diagnostic::new(span, format!("unknown {kind} algorithm '{name}'"))
+}
+
+fn check_key(
+    name: &str,
+    name_span: Span,
+    takes_key: bool,
+    key: &Option<Spanned<KeyBytes>>,
+    kind: &str,
+) -> Lowered<()> {
+    match (takes_key, key) {
+        (true, None) => Err(Diagnostic::new(
+            name_span,
+            format!("{kind} algorithm '{name}' needs a key (0x... or \"...\")"),
+        )),
+        (false, Some(k)) => Err(Diagnostic::new(
+            k.span,
+            format!("{kind} algorithm '{name}' takes no key"),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,179 @@
+//! Lowering of SPD statements: spdadd/spdupdate/spddelete selectors, upper-layer spec, tagged.
+
+use pest::iterators::Pair;
+
+use super::ast::*;
+use super::diag::Diagnostic;
+use super::lower::{self, Cx};
+use super::lower_policy;
+use super::parser::Rule;
+use super::protocols;
+use super::values::{self, Lowered};
+
+pub(crate) fn spd_statement(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKind> {
+    let at = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let command = cx.next(&mut inner, at)?;
+    let flags = lower::address_flags(&mut inner);
+    let src = selector(cx, cx.next(&mut inner, at)?, flags)?;
+    let dst = selector(cx, cx.next(&mut inner, at)?, flags)?;
+    values::check_same_family(src.value.addr, dst.value.addr, dst.span)?;
+    let upper = upper_spec(cx, cx.next(&mut inner, at)?)?;
+    let misc = match cx.next_if(&mut inner, Rule::upper_misc) {
+        Some(m) => Some(upper_misc(cx, m, upper.value)?),
+        None => None,
+    };
+    let ctx = match cx.next_if(&mut inner, Rule::ctx) {
+        Some(c) => Some(lower::security_context(cx, c)?),
+        None => None,
+    };
+    let policy = lower_policy::policy(cx, cx.next(&mut inner, at)?)?;
+    let hwif = match inner.next() {
+        Some(h) => Some(lower::hwif(cx, h)?),
+        None => None,
+    };
+    let statement = SpdStatement {
+        flags,
+        src,
+        dst,
+        upper,
+        misc,
+        ctx,
+        policy,
+        hwif,
+    };
+    Ok(match command.as_str() {
+        "spdadd" => StatementKind::SpdAdd(statement),
+        "spdupdate" => StatementKind::SpdUpdate(statement),
+        _ => StatementKind::SpdDelete(statement),
+    })
+}
+
+/// `spdadd tagged "name" policy`.
+pub(crate) fn tagged(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKind> {
+    let at = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let _spdadd = cx.next(&mut inner, at)?;
+    let _tagged = cx.next(&mut inner, at)?;
+    let name = cx.next(&mut inner, at)?;
+    let tag = Spanned {
+        value: values::unquote(name.as_str()).to_string(),
+        span: cx.span(&name),
+    };
+    let policy = lower_policy::policy(cx, cx.next(&mut inner, at)?)?;
+    Ok(StatementKind::SpdAddTagged { tag, policy })
+}
+
+/// `address[/prefixlen][[port]]`.
+fn selector(cx: Cx, pair: Pair<'_, Rule>, flags: AddressFlags) -> Lowered<Spanned<Selector>> {
+    let span = cx.span(&pair);
+    let mut inner = pair.into_inner().peekable();
+    let addr_pair = cx.next(&mut inner, span)?;
+    let addr_span = cx.span(&addr_pair);
+    let addr = values::address(addr_pair.as_str(), addr_span)?;
+    values::check_flags(flags, addr, addr_span)?;
+    let prefixlen = match cx.next_if(&mut inner, Rule::prefix_len) {
+        Some(p) => Some(values::prefix_len(p.as_str(), cx.span(&p), addr)?),
+        None => None,
+    };
+    let port = match inner.next() {
+        Some(p) if p.as_str() == "any" => Some(Port::Any),
+        Some(p) => Some(Port::Number(values::port(p.as_str(), cx.span(&p))?)),
+        None => None,
+    };
+    Ok(Spanned {
+        value: Selector {
+            addr,
+            prefixlen,
+            port,
+        },
+        span,
+    })
+}
+
+fn upper_spec(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<UpperProtocol>> {
+    let span = cx.span(&pair);
+    let text = pair.as_str();
+    let value = if text == "any" {
+        UpperProtocol::Any
+    } else if text.bytes().all(|b| b.is_ascii_digit()) {
+        UpperProtocol::Number(values::decimal_u8(text, span, "upper-layer protocol")?)
+    } else {
+        match protocols::by_name(text) {
+            Some(n) => UpperProtocol::Number(n),
+            None => {
+                return Err(Diagnostic::new(
+                    span,
+                    format!("unknown upper-layer protocol '{text}'"),
+                ))
+            }
+        }
+    };
+    Ok(Spanned { value, span })
+}
+
+/// ICMP/ICMPv6/MH `type[,code]` or a GRE key (`a.b.c.d` or a 32-bit number).
+fn upper_misc(cx: Cx, pair: Pair<'_, Rule>, upper: UpperProtocol) -> Lowered<Spanned<UpperMisc>> {
+    let span = cx.span(&pair);
+    let text = pair.as_str();
+    let number = match upper {
+        UpperProtocol::Number(n) => n,
+        UpperProtocol::Any => 255,
+    };
+    let value = match number {
+        protocols::ICMP | protocols::ICMPV6 | protocols::MOBILITY_HEADER => icmp_type(text, span)?,
+        protocols::GRE => UpperMisc::GreKey(gre_key(text, span)?),
+        _ => {
+            return Err(Diagnostic::new(
+                span,
+                format!(
+                    "'{text}' after the upper-layer protocol is only allowed for icmp, icmp6, \
+                     ipv6-mh (type[,code]) and gre (key)"
+                ),
+            ))
+        }
+    };
+    Ok(Spanned { value, span })
+}
+
+fn icmp_type(text: &str, span: Span) -> Lowered<UpperMisc> {
+    let (type_text, code_text) = match text.split_once(',') {
+        Some((t, c)) => (t, Some(c)),
+        None => (text, None),
+    };
+    let bad = || Diagnostic::new(span, format!("expected TYPE or TYPE,CODE, found '{text}'"));
+    if type_text.is_empty() || type_text.contains('.') {
+        return Err(bad());
+    }
+    let icmp_type = values::decimal_u8(type_text, span, "ICMP type")?;
+    let code = match code_text {
+        Some(c) if c.is_empty() || c.contains(['.', ',']) => return Err(bad()),
+        Some(c) => Some(u16::from(values::decimal_u8(c, span, "ICMP code")?)),
+        None => None,
+    };
+    Ok(UpperMisc::IcmpType {
+        icmp_type: u16::from(icmp_type),
+        code,
+    })
+}
+
+fn gre_key(text: &str, span: Span) -> Lowered<u32> {
+    if text.contains(',') {
+        return Err(Diagnostic::new(
+            span,
+            format!("a GRE key is a.b.c.d or a 32-bit number, found '{text}'"),
+        ));
+    }
+    if text.contains('.') {
+        return text
+            .parse::<std::net::Ipv4Addr>()
+            .map(u32::from)
+            .map_err(|_| {
+                Diagnostic::new(
+                    span,
+                    format!("a GRE key is a.b.c.d or a 32-bit number, found '{text}'"),
+                )
+            });
+    }
+    values::decimal_u32(text, span, "GRE key")
+}

@@ -1,0 +1,207 @@
+//! Token values: numbers, addresses, ports, prefixes and keys, parsed from source slices.
+
+use std::net::IpAddr;
+
+use super::ast::{AddressFlags, KeyBytes, Span};
+use super::diag::Diagnostic;
+
+pub(crate) type Lowered<T> = Result<T, Diagnostic>;
+
+/// A decimal number that must fit in `bits` bits (`what` names it in the error).
+pub(crate) fn decimal_u64(text: &str, span: Span, what: &str, max: u64, bits: u32) -> Lowered<u64> {
+    match text.parse::<u64>() {
+        Ok(v) if v <= max => Ok(v),
+        _ => Err(Diagnostic::new(
+            span,
+            format!("{what} {text} does not fit in {bits} bits"),
+        )),
+    }
+}
+
+pub(crate) fn decimal_u32(text: &str, span: Span, what: &str) -> Lowered<u32> {
+    decimal_u64(text, span, what, u32::MAX.into(), 32).map(|v| v as u32)
+}
+
+pub(crate) fn decimal_u16(text: &str, span: Span, what: &str) -> Lowered<u16> {
+    decimal_u64(text, span, what, u16::MAX.into(), 16).map(|v| v as u16)
+}
+
+pub(crate) fn decimal_u8(text: &str, span: Span, what: &str) -> Lowered<u8> {
+    decimal_u64(text, span, what, u8::MAX.into(), 8).map(|v| v as u8)
+}
+
+/// An SPI: decimal or `0x` hexadecimal, at most 32 bits.
+pub(crate) fn spi(text: &str, span: Span) -> Lowered<u32> {
+    let parsed = match hex_digits(text) {
+        Some(digits) => u32::from_str_radix(digits, 16).ok(),
+        None => text.parse::<u32>().ok(),
+    };
+    parsed.ok_or_else(|| Diagnostic::new(span, format!("SPI {text} does not fit in 32 bits")))
+}
+
+fn hex_digits(text: &str) -> Option<&str> {
+    text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"))
+}
+
+/// A port number in `[...]`.
+pub(crate) fn port(text: &str, span: Span) -> Lowered<u16> {
+    match text.parse::<u16>() {
+        Ok(v) => Ok(v),
+        Err(_) if text.bytes().all(|b| b.is_ascii_digit()) => Err(Diagnostic::new(
+            span,
+            format!("port {text} is out of range (0-65535)"),
+        )),
+        Err(_) => Err(Diagnostic::new(
+            span,
+            format!("service names are not resolved; give a port number instead of '{text}'"),
+        )),
+    }
+}
+
+/// A numeric IPv4/IPv6 address; an IPv6 `%scope` suffix is accepted and not kept.
+pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
+    let (addr_text, scope) = match text.split_once('%') {
+        Some((a, s)) => (a, Some(s)),
+        None => (text, None),
+    };
+    if let Ok(addr) = addr_text.parse::<IpAddr>() {
+        return match (addr, scope) {
+            (IpAddr::V4(_), Some(_)) => Err(Diagnostic::new(
+                span,
+                format!("a scope (%...) is only allowed on IPv6 addresses: '{text}'"),
+            )),
+            (_, Some("")) => Err(Diagnostic::new(
+                span,
+                format!("missing scope after '%' in '{text}'"),
+            )),
+            _ => Ok(addr),
+        };
+    }
+    let looks_numeric =
+        addr_text.contains(':') || addr_text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let message = if looks_numeric {
+        format!("'{text}' is not a valid IPv4 or IPv6 address")
+    } else {
+        format!(
+            "host names are not resolved; give a numeric IPv4 or IPv6 address instead of '{text}'"
+        )
+    };
+    Err(Diagnostic::new(span, message))
+}
+
+/// Checks an address against the `-4`/`-6` switches of its statement.
+pub(crate) fn check_flags(flags: AddressFlags, addr: IpAddr, span: Span) -> Lowered<()> {
+    match addr {
+        IpAddr::V6(_) if flags.inet4_only => Err(Diagnostic::new(
+            span,
+            "-4 allows only IPv4 addresses, but this address is IPv6",
+        )),
+        IpAddr::V4(_) if flags.inet6_only => Err(Diagnostic::new(
+            span,
+            "-6 allows only IPv6 addresses, but this address is IPv4",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Source and destination of one statement must be of the same family.
+pub(crate) fn check_same_family(src: IpAddr, dst: IpAddr, dst_span: Span) -> Lowered<()> {
+    if src.is_ipv4() == dst.is_ipv4() {
+        Ok(())
+    } else {
+        Err(Diagnostic::new(
+            dst_span,
+            format!(
+                "address family mismatch: the source is {}, the destination is {}",
+                family_name(src),
+                family_name(dst)
+            ),
+        ))
+    }
+}
+
+pub(crate) fn family_name(addr: IpAddr) -> &'static str {
+    if addr.is_ipv4() {
+        "IPv4"
+    } else {
+        "IPv6"
+    }
+}
+
+/// A prefix length, at most the address length.
+pub(crate) fn prefix_len(text: &str, span: Span, addr: IpAddr) -> Lowered<u8> {
+    let max: u64 = if addr.is_ipv4() { 32 } else { 128 };
+    match text.parse::<u64>() {
+        Ok(v) if v <= max => Ok(v as u8),
+        _ => Err(Diagnostic::new(
+            span,
+            format!(
+                "prefix length {text} is too long for an {} address (at most {max})",
+                family_name(addr)
+            ),
+        )),
+    }
+}
+
+/// `-4`, `-6`, `-n` letters after `-`; the last of -4/-6 wins, as in setkey.
+pub(crate) fn apply_address_flags(flags: &mut AddressFlags, text: &str) {
+    for b in text.bytes().skip(1) {
+        match b {
+            b'4' => {
+                flags.inet4_only = true;
+                flags.inet6_only = false;
+            }
+            b'6' => {
+                flags.inet6_only = true;
+                flags.inet4_only = false;
+            }
+            b'n' => flags.numeric = true,
+            _ => {}
+        }
+    }
+}
+
+/// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
+pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
+    if let Some(digits) = hex_digits(text) {
+        if let Some(i) = digits.find(|c: char| !c.is_ascii_hexdigit()) {
+            let bad = digits[i..].chars().next().unwrap_or('?');
+            let at = span.start + 2 + i;
+            return Err(Diagnostic::new(
+                Span {
+                    start: at,
+                    end: at + bad.len_utf8(),
+                },
+                format!("invalid hexadecimal digit '{bad}' in key"),
+            ));
+        }
+        let digits = digits.as_bytes();
+        let mut bytes = Vec::with_capacity(digits.len().div_ceil(2));
+        let (head, tail) = digits.split_at(digits.len() % 2);
+        if let Some(&d) = head.first() {
+            bytes.push(nibble(d));
+        }
+        for pair in tail.chunks_exact(2) {
+            bytes.push(nibble(pair[0]) << 4 | nibble(pair[1]));
+        }
+        Ok(KeyBytes::new(bytes))
+    } else {
+        Ok(KeyBytes::new(unquote(text).as_bytes().to_vec()))
+    }
+}
+
+fn nibble(d: u8) -> u8 {
+    match d {
+        b'0'..=b'9' => d - b'0',
+        b'a'..=b'f' => d - b'a' + 10,
+        b'A'..=b'F' => d - b'A' + 10,
+        _ => 0,
+    }
+}
+
+/// The text between the quotes of a `"..."` token.
+pub(crate) fn unquote(text: &str) -> &str {
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text)
+}
