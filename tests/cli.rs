@@ -1,0 +1,155 @@
+//! The `setkey` binary end to end in `-n` mode: exit statuses, diagnostics, -v/-h output.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn setkey(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_setkey"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run setkey");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `-v` output with the process id (which changes every run) replaced.
+fn without_pid(s: &str) -> String {
+    s.lines()
+        .map(|l| match l.find(" pid=") {
+            Some(i) if l.starts_with("  len=") => format!("{} pid=PID", &l[..i]),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn dry_run_of_a_valid_script_prints_nothing_and_exits_0() {
+    for target in ["netbsd", "freebsd", "linux"] {
+        let out = setkey(
+            &["-n", "--target", target, "-f", "examples/host-to-host.conf"],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(0), "{target}: {}", text(&out.stderr));
+        assert!(out.stdout.is_empty());
+        assert!(out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn every_example_compiles_for_every_target() {
+    for entry in std::fs::read_dir("examples").unwrap() {
+        let path = entry.unwrap().path();
+        for target in ["netbsd", "freebsd", "linux"] {
+            let out = setkey(&["-n", "--target", target, "-f", path.to_str().unwrap()], "");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{} on {target}: {}",
+                path.display(),
+                text(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn stdin_with_dash_c_and_combined_flags() {
+    let script = "spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require;\n";
+    let out = setkey(&["-nvc", "--target", "netbsd"], script);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(without_pid(&text(&out.stdout)));
+}
+
+#[test]
+fn verbose_hex_dump_shows_the_bytes() {
+    let script = "flush esp;\n";
+    let out = setkey(&["-n", "-v", "-h", "--target", "freebsd", "-f", "-"], script);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("sadb_msg{ version=2 type=9(FLUSH) errno=0 satype=3"), "{stdout}");
+    assert!(stdout.contains("00000000: 02 09 00 03 02 00 00 00 00 00 00 00 "), "{stdout}");
+}
+
+#[test]
+fn every_error_is_reported_with_file_line_column_and_nothing_else_happens() {
+    let script = "add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;\n\
+                  add 10.0.0.1 10.0.0.2 espp 0x1000;\n\
+                  spdadd 10.0.0.1 10.0.0.2 any -P sideways none;\n\
+                  add 10.0.0.1 ::1 ah 0x1001 -A hmac-sha1 0x00;\n";
+    let out = setkey(&["-n", "--target", "linux", "-f", "-"], script);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("(stdin):2:"), "{stderr}");
+    assert!(stderr.contains("(stdin):3:"), "{stderr}");
+    assert!(stderr.contains("(stdin):4:"), "{stderr}");
+    assert!(!stderr.contains("(stdin):1:"), "{stderr}");
+    insta::assert_snapshot!(stderr);
+}
+
+#[test]
+fn target_specific_forms_are_rejected_naming_the_target() {
+    let out = setkey(
+        &["-n", "--target", "freebsd", "-f", "-"],
+        "add 10.0.0.1 10.0.0.2 esp-udp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("(stdin):1:"), "{stderr}");
+    assert!(stderr.contains("freebsd"), "{stderr}");
+}
+
+#[test]
+fn missing_file_and_bad_usage_exit_1() {
+    let out = setkey(&["-n", "--target", "netbsd", "-f", "/nonexistent/x.conf"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("/nonexistent/x.conf"));
+    let out = setkey(&["--target", "plan9", "-n", "-c"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("plan9"));
+    let out = setkey(&["-Z"], "");
+    assert_eq!(out.status.code(), Some(1));
+    let out = setkey(&[], "");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn help_is_question_mark_or_long_and_h_is_not_help() {
+    for flag in ["-?", "--help"] {
+        let out = setkey(&[flag], "");
+        assert_eq!(out.status.code(), Some(0));
+        assert!(text(&out.stdout).contains("--target"), "{flag}");
+    }
+    let out = setkey(&["-h", "-n", "--target", "netbsd", "-c"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("Usage"));
+}
+
+#[test]
+fn non_utf8_input_is_an_error_with_a_position() {
+    let out = setkey(&["-n", "--target", "netbsd", "-f", "-"], "flush;\nadd \u{0}");
+    assert_eq!(out.status.code(), Some(1));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_setkey"))
+        .args(["-n", "--target", "netbsd", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"flush;\n\xff;").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("(stdin):2:1: error"), "{}", text(&out.stderr));
+}
