@@ -37,3 +37,11 @@ fn local_tm(t: u64) -> Option<libc::tm> {
         }
     }
 }
+
+/// `HH:MM:SS` of `t` in the local time zone.
+pub fn clock(t: u64) -> String {
+    match local_tm(t) {
+        Some(tm) => format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec),
+        None => "??:??:??".to_string(),
+    }
+}

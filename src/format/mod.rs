@@ -2,7 +2,9 @@
 
 pub mod ctime;
 pub mod hexdump;
+pub mod json;
 pub mod kame;
 pub mod kame_policy;
 pub mod kdebug;
+pub mod monitor;
 pub mod names;
