@@ -99,6 +99,26 @@ pub struct Cli {
     #[arg(long)]
     pub compat_exit: bool,
 
+    /// With -x: print one JSON object per message.
+    #[arg(long)]
+    pub json: bool,
+
+    /// With -x: show only these message types (e.g. acquire,expire,delete).
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    pub filter: Vec<String>,
+
+    /// With -x: print a table of message counts on exit.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// With -x: register for these SA types (esp, ah, ipcomp) so the kernel sends ACQUIREs.
+    #[arg(long, value_name = "SATYPES", value_delimiter = ',')]
+    pub register: Vec<String>,
+
+    /// With -x: read raw messages from FILE instead of the kernel.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub replay: Option<PathBuf>,
+
     /// Print help.
     #[arg(short = '?', long = "help", action = ArgAction::Help)]
     pub help: Option<bool>,

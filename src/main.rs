@@ -6,7 +6,7 @@ mod commands;
 use clap::Parser;
 
 use cli::Cli;
-use commands::{apply, check, dump, flush, input};
+use commands::{apply, check, dump, flush, input, monitor};
 use setkey::compile::CompileOptions;
 use setkey::pfkey::Dialect;
 
@@ -78,8 +78,16 @@ fn run(cli: &Cli) -> i32 {
         return flush::run(dialect, cli.policy, cli.verbose, cli.hex_dump());
     }
     if cli.monitor > 0 {
-        eprintln!("setkey: -x (monitor mode) is not supported yet");
-        return 1;
+        return match monitor_options(cli, dialect) {
+            Ok(opts) => match &cli.replay {
+                Some(path) => monitor::replay(path, &opts),
+                None => monitor::run(&opts),
+            },
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                1
+            }
+        };
     }
     if !cli.message_files.is_empty() {
         eprintln!("setkey: decoding message files is not supported yet");
@@ -87,4 +95,36 @@ fn run(cli: &Cli) -> i32 {
     }
     eprintln!("setkey: nothing to do; see setkey --help");
     1
+}
+
+fn monitor_options(cli: &Cli, dialect: Dialect) -> Result<monitor::MonitorOptions, String> {
+    let filter = cli
+        .filter
+        .iter()
+        .map(|name| {
+            monitor::message_type_by_name(name)
+                .ok_or_else(|| format!("--filter: unknown message type '{name}'"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let register = cli
+        .register
+        .iter()
+        .map(|name| match name.as_str() {
+            "esp" => Ok(setkey::pfkey::consts::SADB_SATYPE_ESP),
+            "ah" => Ok(setkey::pfkey::consts::SADB_SATYPE_AH),
+            "ipcomp" => Ok(setkey::pfkey::consts::SADB_X_SATYPE_IPCOMP),
+            other => Err(format!(
+                "--register: unknown SA type '{other}' (expected esp, ah or ipcomp)"
+            )),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(monitor::MonitorOptions {
+        dialect,
+        raw_time: cli.monitor > 1,
+        hex: cli.hex_dump(),
+        json: cli.json,
+        filter,
+        summary: cli.summary,
+        register,
+    })
 }

@@ -5,6 +5,7 @@ pub mod check;
 pub mod dump;
 pub mod flush;
 pub mod input;
+pub mod monitor;
 pub mod protocols;
 pub mod script;
 pub mod session;

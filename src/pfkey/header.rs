@@ -44,3 +44,8 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<(Header, u16), FieldError> {
 pub fn peek(bytes: &[u8]) -> Option<Header> {
     parse(bytes).ok().map(|(header, _)| header)
 }
+
+/// The message length in bytes that the header announces (None if under 16 bytes).
+pub fn peek_len(bytes: &[u8]) -> Option<usize> {
+    parse(bytes).ok().map(|(_, len)| usize::from(len) * 8)
+}

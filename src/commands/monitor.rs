@@ -1,0 +1,201 @@
+//! `-x`: print every PF_KEY message the kernel sends to key sockets, until SIGINT/SIGTERM.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use setkey::format::{hexdump, json, kdebug, monitor};
+use setkey::kernel::{KernelError, PfKeySocket};
+use setkey::pfkey::consts::*;
+use setkey::pfkey::{self, Dialect, Message};
+
+pub struct MonitorOptions {
+    pub dialect: Dialect,
+    /// `-xx`: raw `secs.usecs` timestamps.
+    pub raw_time: bool,
+    pub hex: bool,
+    pub json: bool,
+    /// Message types to show (empty: all).
+    pub filter: Vec<u8>,
+    pub summary: bool,
+    /// SA types to register for, so that the kernel sends ACQUIREs.
+    pub register: Vec<u8>,
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn request_stop(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn install_signal_handlers() {
+    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+    let action = SigAction::new(
+        SigHandler::Handler(request_stop),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for signal in [Signal::SIGINT, Signal::SIGTERM] {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        let _ = unsafe { sigaction(signal, &action) };
+    }
+}
+
+/// Message type names accepted by `--filter` (case-insensitive), e.g. `acquire`, `x_spdadd`.
+pub fn message_type_by_name(name: &str) -> Option<u8> {
+    let wanted = name.to_ascii_uppercase();
+    let wanted = wanted.trim_start_matches("SADB_");
+    (0..=SADB_X_MIGRATE).find(|t| {
+        let n = pfkey::msg_type_name(*t);
+        n == wanted || n.strip_prefix("X_") == Some(wanted)
+    })
+}
+
+pub fn run(opts: &MonitorOptions) -> i32 {
+    install_signal_handlers();
+    let socket = match PfKeySocket::open() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("setkey: {e}");
+            return 1;
+        }
+    };
+    let pid = std::process::id();
+    let mut requests = vec![{
+        let mut m = Message::new(SADB_X_PROMISC, 1);
+        m.header.pid = pid;
+        m
+    }];
+    for satype in &opts.register {
+        let mut m = Message::new(SADB_REGISTER, *satype);
+        m.header.pid = pid;
+        requests.push(m);
+    }
+    for (seq, msg) in requests.iter_mut().enumerate() {
+        msg.header.seq = seq as u32 + 1;
+        let sent = pfkey::emit(msg, opts.dialect)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| socket.send(&bytes).map_err(|e| e.to_string()));
+        if let Err(e) = sent {
+            eprintln!("setkey: {e}");
+            return 1;
+        }
+    }
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let stdout = std::io::stdout();
+    while !STOP.load(Ordering::SeqCst) {
+        let bytes = match socket.recv(Duration::from_millis(200)) {
+            Ok(b) => b,
+            Err(KernelError::Timeout) => continue,
+            Err(KernelError::Overflow) => {
+                let mut out = stdout.lock();
+                let _ = writeln!(out, "*** the kernel dropped messages: the socket's receive buffer was full ***\n");
+                *counts.entry("(lost)".into()).or_default() += 1;
+                continue;
+            }
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                return 1;
+            }
+        };
+        let text = render(&bytes, opts, &mut counts);
+        let mut out = stdout.lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+    if opts.summary {
+        print!("{}", summary_table(&counts));
+    }
+    0
+}
+
+fn now() -> (u64, u32) {
+    let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    (d.as_secs(), d.subsec_micros())
+}
+
+/// Everything printed for one received message (empty when filtered out).
+pub fn render(bytes: &[u8], opts: &MonitorOptions, counts: &mut BTreeMap<String, u64>) -> String {
+    render_at(bytes, opts, counts, now())
+}
+
+pub fn render_at(
+    bytes: &[u8],
+    opts: &MonitorOptions,
+    counts: &mut BTreeMap<String, u64>,
+    (secs, micros): (u64, u32),
+) -> String {
+    let inner = monitor::unwrap_promisc(bytes);
+    let parsed = pfkey::parse(inner, opts.dialect);
+    let msg_type = pfkey::peek_header(inner).map(|h| h.msg_type);
+    if !opts.filter.is_empty() && !msg_type.is_some_and(|t| opts.filter.contains(&t)) {
+        return String::new();
+    }
+    let name = msg_type.map_or("(short)", pfkey::msg_type_name);
+    *counts.entry(name.to_string()).or_default() += 1;
+    if opts.json {
+        return match &parsed {
+            Ok(msg) => format!("{}\n", json::message(msg, opts.dialect, Some((secs, micros)))),
+            Err(e) => format!(
+                "{{\"time\":{secs}.{micros:06},\"error\":{:?},\"bytes\":\"{}\"}}\n",
+                e.to_string(),
+                inner.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ),
+        };
+    }
+    let mut out = monitor::timestamp_line(secs, micros, opts.raw_time);
+    if opts.hex {
+        out.push_str(&hexdump::offset_dump(bytes));
+    }
+    match &parsed {
+        Ok(msg) => {
+            out.push_str(&format!("# {}\n", monitor::summary(msg, opts.dialect, secs)));
+            out.push_str(&kdebug::render(msg, opts.dialect));
+        }
+        Err(e) => {
+            out.push_str(&format!("# undecodable message: {e}\n"));
+            out.push_str(&hexdump::offset_dump(inner));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// `--replay FILE`: render a file of concatenated raw messages as the monitor would.
+pub fn replay(path: &std::path::Path, opts: &MonitorOptions) -> i32 {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("setkey: {}: {e}", path.display());
+            return 1;
+        }
+    };
+    let mut counts = BTreeMap::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut rest = &bytes[..];
+    while !rest.is_empty() {
+        let len = pfkey::peek_len(rest).unwrap_or(0);
+        let len = if len == 0 || len > rest.len() { rest.len() } else { len };
+        let (one, tail) = rest.split_at(len);
+        let _ = out.write_all(render_at(one, opts, &mut counts, (0, 0)).as_bytes());
+        rest = tail;
+    }
+    let _ = out.flush();
+    drop(out);
+    if opts.summary {
+        print!("{}", summary_table(&counts));
+    }
+    0
+}
+
+fn summary_table(counts: &BTreeMap<String, u64>) -> String {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::ASCII_MARKDOWN);
+    table.set_header(vec!["message", "count"]);
+    for (name, count) in counts {
+        table.add_row(vec![name.clone(), count.to_string()]);
+    }
+    format!("{table}\n")
+}
