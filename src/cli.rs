@@ -119,6 +119,14 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", hide = true)]
     pub replay: Option<PathBuf>,
 
+    /// With -n: also write the compiled messages, raw, to FILE.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub emit_raw: Option<PathBuf>,
+
+    /// Send the raw messages of FILE, checking each reply (benchmark baseline).
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub send_raw: Option<PathBuf>,
+
     /// Print help.
     #[arg(short = '?', long = "help", action = ArgAction::Help)]
     pub help: Option<bool>,

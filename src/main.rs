@@ -6,7 +6,7 @@ mod commands;
 use clap::Parser;
 
 use cli::Cli;
-use commands::{apply, check, dump, flush, input, monitor};
+use commands::{apply, check, dump, flush, input, monitor, raw};
 use setkey::compile::CompileOptions;
 use setkey::pfkey::Dialect;
 
@@ -34,6 +34,9 @@ fn run(cli: &Cli) -> i32 {
         pid: std::process::id(),
         linux_fwd_copy: !cli.kernel_mode,
     };
+    if let Some(path) = &cli.send_raw {
+        return raw::send_raw(path, dialect);
+    }
     if cli.file.is_some() || cli.stdin {
         let script = match input::read_script(cli.file.as_deref()) {
             Ok(s) => s,
@@ -47,6 +50,7 @@ fn run(cli: &Cli) -> i32 {
                 compile,
                 verbose: cli.verbose,
                 hex: cli.hex_dump(),
+                emit_raw: cli.emit_raw.clone(),
             };
             return check::run(&script, &opts);
         }

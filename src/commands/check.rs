@@ -14,6 +14,8 @@ pub struct CheckOptions {
     pub compile: CompileOptions,
     pub verbose: bool,
     pub hex: bool,
+    /// Also write every compiled message, raw, to this file.
+    pub emit_raw: Option<std::path::PathBuf>,
 }
 
 /// Compiles the whole script; prints every error (and nothing else) if any; returns the exit status.
@@ -27,6 +29,7 @@ pub fn run(script: &Script, opts: &CheckOptions) -> i32 {
     };
     let dialect = opts.compile.dialect;
     let mut errors = Vec::new();
+    let mut raw = Vec::new();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (statement, operations) in statements.iter().zip(&operations) {
@@ -36,7 +39,11 @@ pub fn run(script: &Script, opts: &CheckOptions) -> i32 {
                 Operation::DeleteAllByDump { dump, .. } => dump,
                 Operation::Exit => continue,
             };
-            match pfkey::emit(msg, dialect) {
+            let emitted = pfkey::emit(msg, dialect);
+            if let (Some(_), Ok(bytes)) = (&opts.emit_raw, &emitted) {
+                raw.extend_from_slice(bytes);
+            }
+            match emitted {
                 Ok(bytes) if opts.verbose => {
                     let _ = out.write_all(kdebug::render(msg, dialect).as_bytes());
                     if opts.hex {
@@ -50,6 +57,12 @@ pub fn run(script: &Script, opts: &CheckOptions) -> i32 {
         }
     }
     let _ = out.flush();
+    if let Some(path) = &opts.emit_raw {
+        if let Err(e) = std::fs::write(path, &raw) {
+            eprintln!("setkey: {}: {e}", path.display());
+            return 1;
+        }
+    }
     if errors.is_empty() {
         0
     } else {

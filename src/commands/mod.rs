@@ -7,6 +7,7 @@ pub mod flush;
 pub mod input;
 pub mod monitor;
 pub mod protocols;
+pub mod raw;
 pub mod script;
 pub mod session;
 

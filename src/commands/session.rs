@@ -95,6 +95,25 @@ impl Session {
         }
     }
 
+    /// Sends pre-built bytes (seq and pid patched in place) and returns the reply's errno.
+    pub fn transact_raw(&mut self, bytes: &[u8]) -> Result<u8, SessionError> {
+        let mut bytes = bytes.to_vec();
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1).max(1);
+        bytes[8..12].copy_from_slice(&seq.to_le_bytes());
+        bytes[12..16].copy_from_slice(&self.pid.to_le_bytes());
+        let msg_type = bytes[1];
+        self.socket.send(&bytes)?;
+        loop {
+            let reply = self.socket.recv(REPLY_TIMEOUT)?;
+            if let Some(h) = pfkey::peek_header(&reply) {
+                if h.pid == self.pid && h.seq == seq && h.msg_type == msg_type {
+                    return Ok(h.errno);
+                }
+            }
+        }
+    }
+
     /// One request, one reply (matched by type, seq and pid).
     pub fn transact(&mut self, msg: &Message) -> Result<Message, SessionError> {
         let seq = self.send(msg)?;

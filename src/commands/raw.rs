@@ -1,0 +1,46 @@
+//! Pre-built messages: `--send-raw FILE` sends a file of raw PF_KEY messages and checks each
+//! reply, with no parsing or compiling (the kernel-bound baseline of the apply benchmark).
+
+use setkey::pfkey::{self, Dialect};
+
+use super::session::Session;
+
+pub fn send_raw(path: &std::path::Path, dialect: Dialect) -> i32 {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("setkey: {}: {e}", path.display());
+            return 1;
+        }
+    };
+    let mut session = match Session::open(dialect, false, false) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("setkey: {e}");
+            return 1;
+        }
+    };
+    let mut failures = 0u64;
+    let mut rest = &bytes[..];
+    while let Some(len) = pfkey::peek_len(rest).filter(|l| *l >= 16 && *l <= rest.len()) {
+        let (one, tail) = rest.split_at(len);
+        rest = tail;
+        match session.transact_raw(one) {
+            Ok(0) => {}
+            Ok(_) => failures += 1,
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                return 1;
+            }
+        }
+    }
+    if !rest.is_empty() {
+        eprintln!("setkey: {}: trailing bytes that are not a message", path.display());
+        return 1;
+    }
+    if failures > 0 {
+        eprintln!("setkey: {failures} messages were rejected by the kernel");
+        return 1;
+    }
+    0
+}

@@ -1,0 +1,272 @@
+//! `-x` rendering of every message type users watch for, per dialect, through `--replay`.
+
+use std::net::Ipv4Addr;
+use std::process::Command;
+
+use setkey::pfkey::consts::*;
+use setkey::pfkey::*;
+use zeroize::Zeroizing;
+
+fn v4(a: [u8; 4], port: u16) -> SockAddr {
+    SockAddr::V4 {
+        addr: Ipv4Addr::from(a),
+        port,
+    }
+}
+
+fn addr(kind: AddressKind, a: SockAddr, proto: u8, prefixlen: u8) -> Extension {
+    Extension::Address(
+        kind,
+        Address {
+            proto,
+            prefixlen,
+            reserved: 0,
+            addr: a,
+        },
+    )
+}
+
+fn msg(msg_type: u8, satype: u8, extensions: Vec<Extension>) -> Message {
+    Message {
+        header: Header {
+            version: 2,
+            msg_type,
+            errno: 0,
+            satype,
+            reserved: 0,
+            seq: 7,
+            pid: 0,
+        },
+        extensions,
+    }
+}
+
+fn sa(spi: u32, state: u8) -> Extension {
+    Extension::Sa(Sa {
+        spi,
+        replay: 4,
+        state,
+        auth: 5,
+        encrypt: 12,
+        flags: 0x40,
+    })
+}
+
+fn endpoints() -> Vec<Extension> {
+    vec![
+        addr(AddressKind::Src, v4([192, 0, 2, 1], 0), 255, 32),
+        addr(AddressKind::Dst, v4([192, 0, 2, 2], 0), 255, 32),
+    ]
+}
+
+fn policy(dir: u8) -> Extension {
+    Extension::Policy(Policy {
+        policy_type: IPSEC_POLICY_IPSEC,
+        dir,
+        scope: 0,
+        id: 17,
+        priority: 0,
+        requests: vec![IpsecRequest {
+            proto: 50,
+            mode: IPSEC_MODE_TRANSPORT,
+            level: IPSEC_LEVEL_REQUIRE,
+            reqid: 0,
+            endpoints: None,
+        }],
+    })
+}
+
+fn lifetime(kind: LifetimeKind, addtime: u64, bytes: u64) -> Extension {
+    Extension::Lifetime(
+        kind,
+        Lifetime {
+            allocations: 0,
+            bytes,
+            addtime,
+            usetime: 0,
+        },
+    )
+}
+
+/// One message of every kind the monitor renders specially.
+fn traffic() -> Vec<Message> {
+    let mut acquire = msg(
+        SADB_ACQUIRE,
+        SADB_SATYPE_ESP,
+        vec![
+            addr(AddressKind::Src, v4([192, 0, 2, 1], 0), 1, 32),
+            addr(AddressKind::Dst, v4([192, 0, 2, 99], 0), 1, 32),
+            policy(IPSEC_DIR_OUTBOUND),
+            Extension::Proposal(Proposal {
+                replay: 32,
+                combinations: vec![Combination {
+                    auth: 5,
+                    encrypt: 12,
+                    auth_minbits: 256,
+                    auth_maxbits: 256,
+                    encrypt_minbits: 128,
+                    encrypt_maxbits: 256,
+                    ..Combination::default()
+                }],
+            }),
+        ],
+    );
+    acquire.header.seq = 1;
+    let mut soft = vec![sa(0x1234, SADB_SASTATE_DYING)];
+    soft.extend(endpoints());
+    soft.push(lifetime(LifetimeKind::Current, 0, 420));
+    soft.push(lifetime(LifetimeKind::Soft, 1, 0));
+    let mut hard = vec![sa(0x1234, SADB_SASTATE_DEAD)];
+    hard.extend(endpoints());
+    hard.push(lifetime(LifetimeKind::Current, 0, 840));
+    hard.push(lifetime(LifetimeKind::Hard, 3, 0));
+    let mut sa_exts = vec![sa(0x1234, SADB_SASTATE_MATURE), Extension::Sa2(Sa2::default())];
+    sa_exts.extend(endpoints());
+    let mut add = sa_exts.clone();
+    add.push(Extension::Key(
+        KeyKind::Encrypt,
+        Key {
+            bits: 128,
+            reserved: 0,
+            data: Zeroizing::new(vec![0x11; 16]),
+        },
+    ));
+    let mut spd = vec![policy(IPSEC_DIR_OUTBOUND)];
+    spd.extend(endpoints());
+    vec![
+        acquire,
+        msg(SADB_EXPIRE, SADB_SATYPE_ESP, soft),
+        msg(SADB_EXPIRE, SADB_SATYPE_ESP, hard),
+        msg(SADB_ADD, SADB_SATYPE_ESP, add),
+        msg(SADB_UPDATE, SADB_SATYPE_ESP, sa_exts.clone()),
+        msg(SADB_GETSPI, SADB_SATYPE_ESP, sa_exts.clone()),
+        msg(SADB_DELETE, SADB_SATYPE_ESP, sa_exts),
+        msg(SADB_X_SPDADD, 0, spd.clone()),
+        msg(SADB_X_SPDDELETE, 0, spd.clone()),
+        msg(SADB_X_SPDEXPIRE, 0, spd),
+        msg(
+            SADB_REGISTER,
+            SADB_SATYPE_ESP,
+            vec![Extension::Supported(
+                SupportedKind::Encrypt,
+                vec![Algorithm {
+                    id: 12,
+                    ivlen: 16,
+                    minbits: 128,
+                    maxbits: 256,
+                    reserved: 0,
+                }],
+            )],
+        ),
+        msg(SADB_FLUSH, SADB_SATYPE_UNSPEC, vec![]),
+        msg(SADB_X_SPDFLUSH, SADB_SATYPE_UNSPEC, vec![]),
+    ]
+}
+
+/// The traffic as a promiscuous socket receives it: each message wrapped in X_PROMISC.
+fn wire(dialect: Dialect) -> Vec<u8> {
+    let mut out = Vec::new();
+    for m in traffic() {
+        let inner = emit(&m, dialect).unwrap();
+        let len = ((16 + inner.len()) / 8) as u16;
+        out.extend_from_slice(&[2, SADB_X_PROMISC, 0, 0]);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&[0; 10]);
+        out.extend_from_slice(&inner);
+    }
+    out
+}
+
+fn replay(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("setkey-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{dialect}-{}.bin", extra.join("")));
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
+        .args(["-x", "--target", dialect.name(), "--replay"])
+        .arg(&path)
+        .args(extra)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn text_rendering_per_dialect() {
+    for dialect in Dialect::ALL {
+        let (status, text) = replay(dialect, &[], &wire(dialect));
+        assert_eq!(status, 0);
+        insta::assert_snapshot!(format!("text_{dialect}"), text);
+    }
+}
+
+#[test]
+fn json_rendering_per_dialect() {
+    for dialect in Dialect::ALL {
+        let (status, text) = replay(dialect, &["--json"], &wire(dialect));
+        assert_eq!(status, 0);
+        assert_eq!(text.lines().count(), traffic().len());
+        insta::assert_snapshot!(format!("json_{dialect}"), text);
+    }
+}
+
+#[test]
+fn acquire_shows_the_flow_and_the_policy() {
+    let (_, text) = replay(Dialect::Linux, &["--filter", "acquire"], &wire(Dialect::Linux));
+    assert!(
+        text.contains("# ACQUIRE esp 192.0.2.1 -> 192.0.2.99 proto 1 policy id 17"),
+        "{text}"
+    );
+    assert_eq!(text.matches("sadb_msg{").count(), 1);
+}
+
+#[test]
+fn filter_and_summary() {
+    let (status, text) = replay(
+        Dialect::NetBsd,
+        &["--filter", "expire,delete", "--summary"],
+        &wire(Dialect::NetBsd),
+    );
+    assert_eq!(status, 0);
+    assert!(text.contains("# EXPIRE (soft) esp spi 0x00001234 192.0.2.1 -> 192.0.2.2"), "{text}");
+    assert!(text.contains("# EXPIRE (hard) esp spi 0x00001234"), "{text}");
+    assert!(text.contains("# DELETE esp spi 0x00001234"), "{text}");
+    assert!(!text.contains("ACQUIRE"));
+    assert!(text.contains("| EXPIRE  | 2     |"), "{text}");
+    assert!(text.contains("| DELETE  | 1     |"), "{text}");
+}
+
+#[test]
+fn undecodable_messages_are_dumped_and_the_monitor_goes_on() {
+    let mut bytes = wire(Dialect::FreeBsd);
+    // A message whose only extension claims to run past the end.
+    let bad: [u8; 24] = [
+        2, SADB_ADD, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 0, 0,
+    ];
+    let mut wrapped = vec![2, SADB_X_PROMISC, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    wrapped.extend_from_slice(&bad);
+    let mut all = wrapped;
+    all.append(&mut bytes);
+    let (status, text) = replay(Dialect::FreeBsd, &[], &all);
+    assert_eq!(status, 0);
+    assert!(text.contains("# undecodable message: extension"), "{text}");
+    assert!(text.contains("# ACQUIRE"), "{text}");
+}
+
+#[test]
+fn raw_timestamps_with_xx() {
+    let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
+        .args(["-xx", "--target", "netbsd", "--replay", "/dev/null"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let mut bytes = Vec::new();
+    let one = emit(&msg(SADB_FLUSH, 0, vec![]), Dialect::NetBsd).unwrap();
+    bytes.extend_from_slice(&one);
+    let (_, text) = replay(Dialect::NetBsd, &[], &bytes);
+    assert!(text.starts_with("00:00:00.000000 \n# FLUSH unspec\n"), "{text}");
+}
