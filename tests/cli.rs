@@ -42,7 +42,12 @@ fn dry_run_of_a_valid_script_prints_nothing_and_exits_0() {
             &["-n", "--target", target, "-f", "examples/host-to-host.conf"],
             "",
         );
-        assert_eq!(out.status.code(), Some(0), "{target}: {}", text(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{target}: {}",
+            text(&out.stderr)
+        );
         assert!(out.stdout.is_empty());
         assert!(out.stderr.is_empty());
     }
@@ -53,7 +58,10 @@ fn every_example_compiles_for_every_target() {
     for entry in std::fs::read_dir("examples").unwrap() {
         let path = entry.unwrap().path();
         for target in ["netbsd", "freebsd", "linux"] {
-            let out = setkey(&["-n", "--target", target, "-f", path.to_str().unwrap()], "");
+            let out = setkey(
+                &["-n", "--target", target, "-f", path.to_str().unwrap()],
+                "",
+            );
             assert_eq!(
                 out.status.code(),
                 Some(0),
@@ -76,16 +84,26 @@ fn stdin_with_dash_c_and_combined_flags() {
 #[test]
 fn verbose_hex_dump_shows_the_bytes() {
     let script = "flush esp;\n";
-    let out = setkey(&["-n", "-v", "-h", "--target", "freebsd", "-f", "-"], script);
+    let out = setkey(
+        &["-n", "-v", "-h", "--target", "freebsd", "-f", "-"],
+        script,
+    );
     assert_eq!(out.status.code(), Some(0));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("sadb_msg{ version=2 type=9(FLUSH) errno=0 satype=3"), "{stdout}");
-    assert!(stdout.contains("00000000: 02 09 00 03 02 00 00 00 00 00 00 00 "), "{stdout}");
+    assert!(
+        stdout.contains("sadb_msg{ version=2 type=9(FLUSH) errno=0 satype=3"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("00000000: 02 09 00 03 02 00 00 00 00 00 00 00 "),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn every_error_is_reported_with_file_line_column_and_nothing_else_happens() {
-    let script = "add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;\n\
+    let script =
+        "add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;\n\
                   add 10.0.0.1 10.0.0.2 espp 0x1000;\n\
                   spdadd 10.0.0.1 10.0.0.2 any -P sideways none;\n\
                   add 10.0.0.1 ::1 ah 0x1001 -A hmac-sha1 0x00;\n";
@@ -114,7 +132,10 @@ fn target_specific_forms_are_rejected_naming_the_target() {
 
 #[test]
 fn missing_file_and_bad_usage_exit_1() {
-    let out = setkey(&["-n", "--target", "netbsd", "-f", "/nonexistent/x.conf"], "");
+    let out = setkey(
+        &["-n", "--target", "netbsd", "-f", "/nonexistent/x.conf"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("/nonexistent/x.conf"));
     let out = setkey(&["--target", "plan9", "-n", "-c"], "");
@@ -140,7 +161,10 @@ fn help_is_question_mark_or_long_and_h_is_not_help() {
 
 #[test]
 fn non_utf8_input_is_an_error_with_a_position() {
-    let out = setkey(&["-n", "--target", "netbsd", "-f", "-"], "flush;\nadd \u{0}");
+    let out = setkey(
+        &["-n", "--target", "netbsd", "-f", "-"],
+        "flush;\nadd \u{0}",
+    );
     assert_eq!(out.status.code(), Some(1));
     let mut child = Command::new(env!("CARGO_BIN_EXE_setkey"))
         .args(["-n", "--target", "netbsd", "-f", "-"])
@@ -148,8 +172,32 @@ fn non_utf8_input_is_an_error_with_a_position() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"flush;\n\xff;").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"flush;\n\xff;")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("(stdin):2:1: error"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("(stdin):2:1: error"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn null_encryption_key_depends_on_the_target() {
+    let with_key = "add 10.0.0.1 10.0.0.2 esp 0x1000 -E null \"\";\n";
+    let without = "add 10.0.0.1 10.0.0.2 esp 0x1000 -E null;\n";
+    let run = |target, script| setkey(&["-n", "--target", target, "-f", "-"], script);
+    assert_eq!(run("freebsd", with_key).status.code(), Some(0));
+    let out = run("freebsd", without);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("null needs a key on freebsd"), "{}", text(&out.stderr));
+    assert_eq!(run("netbsd", without).status.code(), Some(0));
+    let out = run("linux", with_key);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("null takes no key on linux"), "{}", text(&out.stderr));
 }

@@ -59,7 +59,7 @@ cases! {
     missing_destination: "add 10.0.0.1 esp 1000 -E null;";
     missing_spi: "add 10.0.0.1 10.0.0.2 esp -E null;";
     missing_key: "add 10.0.0.1 10.0.0.2 esp 1000 -E aes-cbc;";
-    key_for_null: "add 10.0.0.1 10.0.0.2 esp 1000 -E null 0x00;";
+    key_for_null: "add 10.0.0.1 10.0.0.2 ah 1000 -A null 0x00;";
     missing_option_value: "add 10.0.0.1 10.0.0.2 esp 1000 -u -E null;";
     missing_policy: "spdadd 10.0.0.1 10.0.0.2 any;";
     missing_upper_spec: "spdadd 10.0.0.1 10.0.0.2 -P out none;";

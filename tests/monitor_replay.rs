@@ -120,7 +120,10 @@ fn traffic() -> Vec<Message> {
     hard.extend(endpoints());
     hard.push(lifetime(LifetimeKind::Current, 0, 840));
     hard.push(lifetime(LifetimeKind::Hard, 3, 0));
-    let mut sa_exts = vec![sa(0x1234, SADB_SASTATE_MATURE), Extension::Sa2(Sa2::default())];
+    let mut sa_exts = vec![
+        sa(0x1234, SADB_SASTATE_MATURE),
+        Extension::Sa2(Sa2::default()),
+    ];
     sa_exts.extend(endpoints());
     let mut add = sa_exts.clone();
     add.push(Extension::Key(
@@ -216,7 +219,11 @@ fn json_rendering_per_dialect() {
 
 #[test]
 fn acquire_shows_the_flow_and_the_policy() {
-    let (_, text) = replay(Dialect::Linux, &["--filter", "acquire"], &wire(Dialect::Linux));
+    let (_, text) = replay(
+        Dialect::Linux,
+        &["--filter", "acquire"],
+        &wire(Dialect::Linux),
+    );
     assert!(
         text.contains("# ACQUIRE esp 192.0.2.1 -> 192.0.2.99 proto 1 policy id 17"),
         "{text}"
@@ -232,8 +239,14 @@ fn filter_and_summary() {
         &wire(Dialect::NetBsd),
     );
     assert_eq!(status, 0);
-    assert!(text.contains("# EXPIRE (soft) esp spi 0x00001234 192.0.2.1 -> 192.0.2.2"), "{text}");
-    assert!(text.contains("# EXPIRE (hard) esp spi 0x00001234"), "{text}");
+    assert!(
+        text.contains("# EXPIRE (soft) esp spi 0x00001234 192.0.2.1 -> 192.0.2.2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# EXPIRE (hard) esp spi 0x00001234"),
+        "{text}"
+    );
     assert!(text.contains("# DELETE esp spi 0x00001234"), "{text}");
     assert!(!text.contains("ACQUIRE"));
     assert!(text.contains("| EXPIRE  | 2     |"), "{text}");
@@ -268,5 +281,8 @@ fn raw_timestamps_with_xx() {
     let one = emit(&msg(SADB_FLUSH, 0, vec![]), Dialect::NetBsd).unwrap();
     bytes.extend_from_slice(&one);
     let (_, text) = replay(Dialect::NetBsd, &[], &bytes);
-    assert!(text.starts_with("00:00:00.000000 \n# FLUSH unspec\n"), "{text}");
+    assert!(
+        text.starts_with("00:00:00.000000 \n# FLUSH unspec\n"),
+        "{text}"
+    );
 }

@@ -90,7 +90,10 @@ pub fn run(opts: &MonitorOptions) -> i32 {
             Err(KernelError::Timeout) => continue,
             Err(KernelError::Overflow) => {
                 let mut out = stdout.lock();
-                let _ = writeln!(out, "*** the kernel dropped messages: the socket's receive buffer was full ***\n");
+                let _ = writeln!(
+                    out,
+                    "*** the kernel dropped messages: the socket's receive buffer was full ***\n"
+                );
                 *counts.entry("(lost)".into()).or_default() += 1;
                 continue;
             }
@@ -111,7 +114,9 @@ pub fn run(opts: &MonitorOptions) -> i32 {
 }
 
 fn now() -> (u64, u32) {
-    let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let d = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     (d.as_secs(), d.subsec_micros())
 }
 
@@ -136,7 +141,10 @@ pub fn render_at(
     *counts.entry(name.to_string()).or_default() += 1;
     if opts.json {
         return match &parsed {
-            Ok(msg) => format!("{}\n", json::message(msg, opts.dialect, Some((secs, micros)))),
+            Ok(msg) => format!(
+                "{}\n",
+                json::message(msg, opts.dialect, Some((secs, micros)))
+            ),
             Err(e) => format!(
                 "{{\"time\":{secs}.{micros:06},\"error\":{:?},\"bytes\":\"{}\"}}\n",
                 e.to_string(),
@@ -150,7 +158,10 @@ pub fn render_at(
     }
     match &parsed {
         Ok(msg) => {
-            out.push_str(&format!("# {}\n", monitor::summary(msg, opts.dialect, secs)));
+            out.push_str(&format!(
+                "# {}\n",
+                monitor::summary(msg, opts.dialect, secs)
+            ));
             out.push_str(&kdebug::render(msg, opts.dialect));
         }
         Err(e) => {
@@ -177,7 +188,11 @@ pub fn replay(path: &std::path::Path, opts: &MonitorOptions) -> i32 {
     let mut rest = &bytes[..];
     while !rest.is_empty() {
         let len = pfkey::peek_len(rest).unwrap_or(0);
-        let len = if len == 0 || len > rest.len() { rest.len() } else { len };
+        let len = if len == 0 || len > rest.len() {
+            rest.len()
+        } else {
+            len
+        };
         let (one, tail) = rest.split_at(len);
         let _ = out.write_all(render_at(one, opts, &mut counts, (0, 0)).as_bytes());
         rest = tail;

@@ -35,7 +35,10 @@ pub fn send_raw(path: &std::path::Path, dialect: Dialect) -> i32 {
         }
     }
     if !rest.is_empty() {
-        eprintln!("setkey: {}: trailing bytes that are not a message", path.display());
+        eprintln!(
+            "setkey: {}: trailing bytes that are not a message",
+            path.display()
+        );
         return 1;
     }
     if failures > 0 {

@@ -65,10 +65,12 @@ fn push_str(out: &mut String, s: &str) {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn array(items: impl IntoIterator<Item = String>) -> String {
@@ -87,7 +89,9 @@ fn sockaddr(a: &SockAddr) -> String {
     let mut o = Obj::new();
     match a {
         SockAddr::V4 { addr, port } => {
-            o.str("family", "inet").str("addr", &addr.to_string()).num("port", *port);
+            o.str("family", "inet")
+                .str("addr", &addr.to_string())
+                .num("port", *port);
         }
         SockAddr::V6 {
             addr,
@@ -156,7 +160,9 @@ fn extension(ext: &Extension, dialect: Dialect) -> String {
                 .raw("address", &sockaddr(&a.addr));
         }
         Extension::Key(_, k) => {
-            o.num("bits", k.bits).num("reserved", k.reserved).str("key", &hex(&k.data));
+            o.num("bits", k.bits)
+                .num("reserved", k.reserved)
+                .str("key", &hex(&k.data));
         }
         Extension::Identity(_, i) => {
             o.num("ident_type", i.ident_type)
@@ -167,8 +173,14 @@ fn extension(ext: &Extension, dialect: Dialect) -> String {
             o.num("dpd", s.dpd)
                 .num("sens_level", s.sens_level)
                 .num("integ_level", s.integ_level)
-                .raw("sens_bitmap", &array(s.sens_bitmap.iter().map(u64::to_string)))
-                .raw("integ_bitmap", &array(s.integ_bitmap.iter().map(u64::to_string)));
+                .raw(
+                    "sens_bitmap",
+                    &array(s.sens_bitmap.iter().map(u64::to_string)),
+                )
+                .raw(
+                    "integ_bitmap",
+                    &array(s.integ_bitmap.iter().map(u64::to_string)),
+                );
         }
         Extension::Proposal(p) => {
             let combs = p.combinations.iter().map(|c| {

@@ -33,7 +33,9 @@ fn endpoint(msg: &Message, kind: AddressKind) -> Option<(&SockAddr, u8, u8)> {
 
 fn addr_text(a: &SockAddr, prefixlen: Option<u8>) -> String {
     let mut s = host(a);
-    let full = matches!(a, SockAddr::V4 { .. }).then_some(32).unwrap_or(128);
+    let full = matches!(a, SockAddr::V4 { .. })
+        .then_some(32)
+        .unwrap_or(128);
     if let Some(p) = prefixlen.filter(|p| *p != full) {
         let _ = write!(s, "/{p}");
     }
@@ -157,12 +159,9 @@ pub fn summary(msg: &Message, dialect: Dialect, now: u64) -> String {
                 lifetime_usage(msg, now)
             )
         }
-        SADB_ADD | SADB_UPDATE | SADB_DELETE | SADB_GET | SADB_GETSPI => format!(
-            "{name} {} {} {}",
-            satype(msg),
-            spi(msg),
-            flow(msg, false)
-        ),
+        SADB_ADD | SADB_UPDATE | SADB_DELETE | SADB_GET | SADB_GETSPI => {
+            format!("{name} {} {} {}", satype(msg), spi(msg), flow(msg, false))
+        }
         SADB_X_SPDADD | SADB_X_SPDUPDATE | SADB_X_SPDDELETE | SADB_X_SPDDELETE2
         | SADB_X_SPDEXPIRE | SADB_X_SPDGET | SADB_X_SPDSETIDX => {
             let mut s = format!("{name} {}", flow(msg, true));

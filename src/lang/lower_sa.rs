@@ -311,13 +311,16 @@ fn algorithm(cx: Cx, pair: Pair<'_, Rule>, algs: &mut Algorithms) -> Lowered<()>
             }
             let value = algorithms::encrypt(name_text)
                 .ok_or_else(|| unknown(name_span, "encryption", name_text))?;
-            check_key(
-                name_text,
-                name_span,
-                algorithms::encrypt_takes_key(value),
-                &key,
-                "encryption",
-            )?;
+            // Whether `-E null` takes a key depends on the target: the compiler decides.
+            if value != EncryptAlgorithm::Null {
+                check_key(
+                    name_text,
+                    name_span,
+                    algorithms::encrypt_takes_key(value),
+                    &key,
+                    "encryption",
+                )?;
+            }
             algs.encrypt = Some((
                 Spanned {
                     value,

@@ -1,0 +1,305 @@
+//! Per-target algorithm tables: the number each kernel uses and the key sizes it accepts.
+
+use crate::lang::{AuthAlgorithm, CompressAlgorithm, EncryptAlgorithm};
+use crate::pfkey::consts::*;
+use crate::pfkey::Dialect;
+
+/// What key an algorithm takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRule {
+    /// No key at all (no key extension is sent).
+    Keyless,
+    /// One of these sizes, in bits.
+    Sizes(&'static [u16]),
+    /// Any size in this range, in bits.
+    Range(u16, u16),
+}
+
+/// One algorithm on one target: its number, its key, and the SA flags it implies.
+#[derive(Debug, Clone, Copy)]
+pub struct Support {
+    pub id: u8,
+    pub key: KeyRule,
+    pub flags: u32,
+}
+
+const fn on(id: u8, key: KeyRule) -> Option<Support> {
+    Some(Support { id, key, flags: 0 })
+}
+
+const fn with_flags(id: u8, key: KeyRule, flags: u32) -> Option<Support> {
+    Some(Support { id, key, flags })
+}
+
+const AES: KeyRule = KeyRule::Sizes(&[128, 192, 256]);
+/// AES key plus a 32-bit nonce or salt.
+const AES_SALTED: KeyRule = KeyRule::Sizes(&[160, 224, 288]);
+
+/// Rows: algorithm, then its support on NetBSD, FreeBSD, Linux.
+type Row<A> = (A, [Option<Support>; 3]);
+
+const ENCRYPT: &[Row<EncryptAlgorithm>] = {
+    use EncryptAlgorithm::*;
+    use KeyRule::*;
+    &[
+        (DesCbc, [on(2, Sizes(&[64])), None, on(2, Sizes(&[64]))]),
+        (
+            TripleDesCbc,
+            [on(3, Sizes(&[192])), None, on(3, Sizes(&[192]))],
+        ),
+        (
+            Null,
+            [
+                on(11, KeyRule::Keyless),
+                on(11, Range(0, 2048)),
+                on(11, KeyRule::Keyless),
+            ],
+        ),
+        (Simple, [None, None, None]),
+        (
+            BlowfishCbc,
+            [on(7, Range(40, 448)), None, on(7, Range(40, 448))],
+        ),
+        (
+            Cast128Cbc,
+            [on(6, Range(40, 128)), None, on(6, Range(40, 128))],
+        ),
+        (
+            DesDeriv,
+            [
+                with_flags(2, Sizes(&[64]), SADB_X_EXT_DERIV),
+                None,
+                with_flags(2, Sizes(&[64]), SADB_X_EXT_DERIV),
+            ],
+        ),
+        (
+            Des32Iv,
+            [
+                with_flags(2, Sizes(&[64]), SADB_X_EXT_IV4B),
+                None,
+                with_flags(2, Sizes(&[64]), SADB_X_EXT_IV4B),
+            ],
+        ),
+        (TwofishCbc, [None, None, on(253, Range(0, 256))]),
+        (AesCbc, [on(12, AES), on(12, AES), on(12, AES)]),
+        (RijndaelCbc, [on(12, AES), on(12, AES), on(12, AES)]),
+        (
+            AesCtr,
+            [on(13, AES_SALTED), on(13, AES_SALTED), on(13, AES_SALTED)],
+        ),
+        (CamelliaCbc, [on(22, AES), None, on(22, AES)]),
+        (AesGcm16, [None, on(20, AES_SALTED), None]),
+        (Chacha20Poly1305, [None, None, None]),
+    ]
+};
+
+const AUTH: &[Row<AuthAlgorithm>] = {
+    use AuthAlgorithm::*;
+    use KeyRule::*;
+    &[
+        (HmacMd5, [on(2, Sizes(&[128])), None, on(2, Sizes(&[128]))]),
+        (
+            HmacSha1,
+            [
+                on(3, Sizes(&[160])),
+                on(3, Sizes(&[160])),
+                on(3, Sizes(&[160])),
+            ],
+        ),
+        (KeyedMd5, [on(249, Sizes(&[128])), None, None]),
+        (KeyedSha1, [on(250, Sizes(&[160])), None, None]),
+        (
+            HmacSha256,
+            [
+                on(5, Sizes(&[256])),
+                on(5, Sizes(&[256])),
+                on(5, Sizes(&[256])),
+            ],
+        ),
+        (
+            HmacSha384,
+            [
+                on(6, Sizes(&[384])),
+                on(6, Sizes(&[384])),
+                on(6, Sizes(&[384])),
+            ],
+        ),
+        (
+            HmacSha512,
+            [
+                on(7, Sizes(&[512])),
+                on(7, Sizes(&[512])),
+                on(7, Sizes(&[512])),
+            ],
+        ),
+        (
+            HmacRipemd160,
+            [on(8, Sizes(&[160])), None, on(8, Sizes(&[160]))],
+        ),
+        (
+            AesXcbcMac,
+            [
+                on(9, Sizes(&[128])),
+                on(9, Sizes(&[128])),
+                on(9, Sizes(&[128])),
+            ],
+        ),
+        (
+            TcpMd5,
+            [on(252, Range(8, 640)), on(252, Range(8, 640)), None],
+        ),
+        (
+            Null,
+            [
+                on(251, KeyRule::Keyless),
+                on(251, KeyRule::Keyless),
+                on(251, KeyRule::Keyless),
+            ],
+        ),
+        (Chacha20Poly1305, [None, None, None]),
+    ]
+};
+
+const COMPRESS: &[Row<CompressAlgorithm>] = {
+    use CompressAlgorithm::*;
+    use KeyRule::Keyless as NoKey;
+    &[
+        (Oui, [on(1, NoKey), on(1, NoKey), None]),
+        (Deflate, [on(2, NoKey), on(2, NoKey), on(2, NoKey)]),
+        (Lzs, [on(3, NoKey), on(3, NoKey), None]),
+    ]
+};
+
+fn column(dialect: Dialect) -> usize {
+    match dialect {
+        Dialect::NetBsd => 0,
+        Dialect::FreeBsd => 1,
+        Dialect::Linux => 2,
+    }
+}
+
+fn find<A: PartialEq + Copy>(rows: &[Row<A>], alg: A, dialect: Dialect) -> Option<Support> {
+    rows.iter()
+        .find(|(a, _)| *a == alg)
+        .and_then(|(_, support)| support[column(dialect)])
+}
+
+pub fn encrypt(alg: EncryptAlgorithm, dialect: Dialect) -> Option<Support> {
+    find(ENCRYPT, alg, dialect)
+}
+
+pub fn auth(alg: AuthAlgorithm, dialect: Dialect) -> Option<Support> {
+    find(AUTH, alg, dialect)
+}
+
+pub fn compress(alg: CompressAlgorithm, dialect: Dialect) -> Option<Support> {
+    find(COMPRESS, alg, dialect)
+}
+
+pub fn encrypt_name(alg: EncryptAlgorithm) -> &'static str {
+    use EncryptAlgorithm::*;
+    match alg {
+        DesCbc => "des-cbc",
+        TripleDesCbc => "3des-cbc",
+        Null => "null",
+        Simple => "simple",
+        BlowfishCbc => "blowfish-cbc",
+        Cast128Cbc => "cast128-cbc",
+        DesDeriv => "des-deriv",
+        Des32Iv => "des-32iv",
+        TwofishCbc => "twofish-cbc",
+        AesCbc => "aes-cbc",
+        RijndaelCbc => "rijndael-cbc",
+        AesCtr => "aes-ctr",
+        CamelliaCbc => "camellia-cbc",
+        AesGcm16 => "aes-gcm-16",
+        Chacha20Poly1305 => "chacha20-poly1305",
+    }
+}
+
+pub fn auth_name(alg: AuthAlgorithm) -> &'static str {
+    use AuthAlgorithm::*;
+    match alg {
+        HmacMd5 => "hmac-md5",
+        HmacSha1 => "hmac-sha1",
+        KeyedMd5 => "keyed-md5",
+        KeyedSha1 => "keyed-sha1",
+        HmacSha256 => "hmac-sha256",
+        HmacSha384 => "hmac-sha384",
+        HmacSha512 => "hmac-sha512",
+        HmacRipemd160 => "hmac-ripemd160",
+        AesXcbcMac => "aes-xcbc-mac",
+        TcpMd5 => "tcp-md5",
+        Null => "null",
+        Chacha20Poly1305 => "chacha20-poly1305",
+    }
+}
+
+pub fn compress_name(alg: CompressAlgorithm) -> &'static str {
+    match alg {
+        CompressAlgorithm::Oui => "oui",
+        CompressAlgorithm::Deflate => "deflate",
+        CompressAlgorithm::Lzs => "lzs",
+    }
+}
+
+/// Checks a key of `bytes` bytes against `rule`; the error says what the algorithm wants.
+pub fn check_key(name: &str, rule: KeyRule, bytes: usize) -> Result<(), String> {
+    let bits = bytes * 8;
+    let ok = match rule {
+        KeyRule::Keyless => bytes == 0,
+        KeyRule::Sizes(sizes) => sizes.iter().any(|s| usize::from(*s) == bits),
+        KeyRule::Range(min, max) => (usize::from(min)..=usize::from(max)).contains(&bits),
+    };
+    if ok {
+        return Ok(());
+    }
+    let wanted = match rule {
+        KeyRule::Keyless => "no key".to_string(),
+        KeyRule::Sizes([one]) => format!("{one} bits"),
+        KeyRule::Sizes(sizes) => {
+            let list: Vec<String> = sizes.iter().map(u16::to_string).collect();
+            match list.split_last() {
+                Some((last, rest)) => format!("{} or {last} bits", rest.join(", ")),
+                None => "no key".to_string(),
+            }
+        }
+        KeyRule::Range(min, max) => format!("{min} to {max} bits"),
+    };
+    Err(format!(
+        "{name} key must be {wanted}, got {bits} bits ({bytes} bytes)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_errors_say_what_is_wanted() {
+        assert_eq!(
+            check_key("aes-cbc", AES, 15),
+            Err("aes-cbc key must be 128, 192 or 256 bits, got 120 bits (15 bytes)".into())
+        );
+        assert_eq!(
+            check_key("hmac-sha1", KeyRule::Sizes(&[160]), 16),
+            Err("hmac-sha1 key must be 160 bits, got 128 bits (16 bytes)".into())
+        );
+        assert!(check_key("tcp-md5", KeyRule::Range(8, 640), 80).is_ok());
+        assert!(check_key("tcp-md5", KeyRule::Range(8, 640), 81).is_err());
+    }
+
+    #[test]
+    fn freebsd_dropped_the_old_ciphers() {
+        assert!(encrypt(EncryptAlgorithm::DesCbc, Dialect::FreeBsd).is_none());
+        assert!(encrypt(EncryptAlgorithm::DesCbc, Dialect::NetBsd).is_some());
+        assert_eq!(
+            encrypt(EncryptAlgorithm::TwofishCbc, Dialect::Linux).map(|s| s.id),
+            Some(253)
+        );
+        assert_eq!(
+            encrypt(EncryptAlgorithm::AesGcm16, Dialect::FreeBsd).map(|s| s.id),
+            Some(20)
+        );
+    }
+}

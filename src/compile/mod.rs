@@ -1,0 +1,220 @@
+//! Statements to PF_KEY messages, exactly as the C setkey of each target OS would send them.
+
+pub mod algorithms;
+mod sa;
+mod spd;
+
+use std::net::IpAddr;
+
+use crate::lang::{Diagnostic, Host, SaProtocol, Span, Statement, StatementKind};
+use crate::pfkey::consts::*;
+use crate::pfkey::{Address, AddressKind, Dialect, Extension, Message, SockAddr};
+
+#[derive(Debug, Clone, Copy)]
+pub struct CompileOptions {
+    pub dialect: Dialect,
+    pub pid: u32,
+    /// Linux (ipsec-tools RFC mode): also install every inbound policy as a fwd policy.
+    pub linux_fwd_copy: bool,
+}
+
+/// What to do with one compiled message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// Send; the reply's errno is checked.
+    Send(Message),
+    /// Send; the SA in the reply is printed as `-D` does.
+    Get(Message),
+    /// A dump request: print every reply until the one with seq 0.
+    Dump(Message),
+    /// Linux `deleteall`: dump the SAs of `satype`, delete each between `src` and `dst`.
+    DeleteAllByDump {
+        dump: Message,
+        satype: u8,
+        src: SockAddr,
+        dst: SockAddr,
+    },
+    /// `exit`/`quit`/`bye`: stop reading the script.
+    Exit,
+}
+
+/// Compiles every statement; on failure returns the errors of all statements.
+pub fn compile(
+    stmts: &[Statement],
+    opts: &CompileOptions,
+) -> Result<Vec<Vec<Operation>>, Vec<Diagnostic>> {
+    let mut compiled = Vec::with_capacity(stmts.len());
+    let mut errors = Vec::new();
+    for stmt in stmts {
+        match compile_statement(stmt, opts) {
+            Ok(ops) => compiled.push(ops),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(compiled)
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn compile_statement(
+    stmt: &Statement,
+    opts: &CompileOptions,
+) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    let cx = Cx {
+        dialect: opts.dialect,
+        pid: opts.pid,
+    };
+    match &stmt.kind {
+        StatementKind::Add(s) => sa::add(cx, s, SADB_ADD).map(|m| vec![Operation::Send(m)]),
+        StatementKind::Update(s) => sa::add(cx, s, SADB_UPDATE).map(|m| vec![Operation::Send(m)]),
+        StatementKind::Get(s) => {
+            sa::get_or_delete(cx, s, SADB_GET).map(|m| vec![Operation::Get(m)])
+        }
+        StatementKind::Delete(s) => {
+            sa::get_or_delete(cx, s, SADB_DELETE).map(|m| vec![Operation::Send(m)])
+        }
+        StatementKind::GetSpi(s) => sa::getspi(cx, s, stmt.span).map(|m| vec![Operation::Send(m)]),
+        StatementKind::DeleteAll(d) => sa::delete_all(cx, d).map(|op| vec![op]),
+        StatementKind::Flush(p) => {
+            let satype = p
+                .as_ref()
+                .map_or(Ok(SADB_SATYPE_UNSPEC), |p| cx.satype(p.value, p.span));
+            satype
+                .map(|t| vec![Operation::Send(cx.message(SADB_FLUSH, t))])
+                .map_err(|e| vec![e])
+        }
+        StatementKind::Dump(p) => {
+            let satype = p
+                .as_ref()
+                .map_or(Ok(SADB_SATYPE_UNSPEC), |p| cx.satype(p.value, p.span));
+            satype
+                .map(|t| vec![Operation::Dump(cx.message(SADB_DUMP, t))])
+                .map_err(|e| vec![e])
+        }
+        StatementKind::SpdAdd(s) => spd::spd(cx, opts, s, SADB_X_SPDADD, stmt.span),
+        StatementKind::SpdUpdate(s) => spd::spd(cx, opts, s, SADB_X_SPDUPDATE, stmt.span),
+        StatementKind::SpdDelete(s) => spd::spd(cx, opts, s, SADB_X_SPDDELETE, stmt.span),
+        StatementKind::SpdAddTagged { tag, policy } => spd::tagged(cx, tag, policy, stmt.span),
+        StatementKind::SpdFlush => Ok(vec![Operation::Send(
+            cx.message(SADB_X_SPDFLUSH, SADB_SATYPE_UNSPEC),
+        )]),
+        StatementKind::SpdDump => Ok(vec![Operation::Dump(
+            cx.message(SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC),
+        )]),
+        StatementKind::Exit => Ok(vec![Operation::Exit]),
+    }
+}
+
+/// The target and header values shared by every message of a run.
+#[derive(Debug, Clone, Copy)]
+struct Cx {
+    dialect: Dialect,
+    pid: u32,
+}
+
+impl Cx {
+    fn message(self, msg_type: u8, satype: u8) -> Message {
+        let mut m = Message::new(msg_type, satype);
+        m.header.pid = self.pid;
+        m
+    }
+
+    /// An error unless the target is one of `targets`; `what` names the form.
+    fn require(self, targets: &[Dialect], what: &str, span: Span) -> Result<(), Diagnostic> {
+        if targets.contains(&self.dialect) {
+            return Ok(());
+        }
+        let message = match targets {
+            [only] => format!("{what} exists only on {only}, not on {}", self.dialect),
+            _ => format!("{what} is not supported on {}", self.dialect),
+        };
+        Err(Diagnostic::new(span, message))
+    }
+
+    fn satype(self, protocol: SaProtocol, span: Span) -> Result<u8, Diagnostic> {
+        match protocol {
+            SaProtocol::Esp | SaProtocol::EspOld => Ok(SADB_SATYPE_ESP),
+            SaProtocol::Ah | SaProtocol::AhOld => Ok(SADB_SATYPE_AH),
+            SaProtocol::IpComp => Ok(SADB_X_SATYPE_IPCOMP),
+            SaProtocol::EspUdp => {
+                self.require(&[Dialect::NetBsd, Dialect::Linux], "esp-udp", span)
+                    .map_err(|e| Diagnostic::new(e.span, format!("{} (use -natt)", e.message)))?;
+                Ok(SADB_SATYPE_ESP)
+            }
+            SaProtocol::Tcp => {
+                self.require(
+                    &[Dialect::NetBsd, Dialect::FreeBsd],
+                    "the tcp (TCP-MD5) SA type",
+                    span,
+                )?;
+                Ok(SADB_X_SATYPE_TCPSIGNATURE)
+            }
+        }
+    }
+}
+
+fn sockaddr(addr: IpAddr, port: u16) -> SockAddr {
+    match addr {
+        IpAddr::V4(addr) => SockAddr::V4 { addr, port },
+        IpAddr::V6(addr) => SockAddr::V6 {
+            addr,
+            port,
+            flowinfo: 0,
+            scope_id: 0,
+        },
+    }
+}
+
+fn full_prefix(addr: IpAddr) -> u8 {
+    if addr.is_ipv4() {
+        32
+    } else {
+        128
+    }
+}
+
+fn host_sockaddr(host: &Host) -> SockAddr {
+    sockaddr(host.addr, host.port.unwrap_or(0))
+}
+
+fn address(kind: AddressKind, addr: SockAddr, proto: u8, prefixlen: u8) -> Extension {
+    Extension::Address(
+        kind,
+        Address {
+            proto,
+            prefixlen,
+            reserved: 0,
+            addr,
+        },
+    )
+}
+
+/// Collects the errors of independent checks so that a statement reports all of them.
+#[derive(Default)]
+struct Errors(Vec<Diagnostic>);
+
+impl Errors {
+    fn check<T>(&mut self, result: Result<T, Diagnostic>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, span: Span, message: impl Into<String>) {
+        self.0.push(Diagnostic::new(span, message));
+    }
+
+    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self.0)
+        }
+    }
+}

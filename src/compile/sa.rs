@@ -1,0 +1,472 @@
+//! SAD statements: add, update, get, delete, getspi, deleteall.
+
+use zeroize::Zeroizing;
+
+use super::algorithms::{self, KeyRule, Support};
+use super::{address, full_prefix, host_sockaddr, sockaddr, Cx, Errors, Operation};
+use crate::lang::{
+    DeleteAll, Diagnostic, EncryptAlgorithm, KeyBytes, Mode, PadOption, SaProtocol, SaStatement,
+    Span, Spanned,
+};
+use crate::pfkey::consts::*;
+use crate::pfkey::{
+    AddressKind, Dialect, Extension, Key, KeyKind, Lifetime, LifetimeKind, Message, NatTPortKind,
+    Sa, Sa2, SecCtx, SpiRange,
+};
+
+const NATT_DEFAULT_PORT: u16 = 4500;
+const BSD: &[Dialect] = &[Dialect::NetBsd, Dialect::FreeBsd];
+const IPSEC_TOOLS: &[Dialect] = &[Dialect::NetBsd, Dialect::Linux];
+
+fn mode_number(mode: Mode) -> u8 {
+    match mode {
+        Mode::Any => IPSEC_MODE_ANY,
+        Mode::Transport => IPSEC_MODE_TRANSPORT,
+        Mode::Tunnel => IPSEC_MODE_TUNNEL,
+    }
+}
+
+fn key_ext(kind: KeyKind, key: &KeyBytes) -> Extension {
+    Extension::Key(
+        kind,
+        Key {
+            bits: (key.as_slice().len() * 8) as u16,
+            reserved: 0,
+            data: Zeroizing::new(key.as_slice().to_vec()),
+        },
+    )
+}
+
+/// One `-E`/`-A` choice of a statement, with what the target supports of it.
+struct Choice<'a> {
+    name: &'static str,
+    kind: &'static str,
+    support: Option<Support>,
+    span: Span,
+    key: Option<&'a Spanned<KeyBytes>>,
+    key_kind: KeyKind,
+}
+
+/// Checks one algorithm and its key against the target; returns its support and key ext.
+fn algorithm(cx: Cx, errors: &mut Errors, choice: Choice) -> Option<(Support, Option<Extension>)> {
+    let Choice {
+        name,
+        kind,
+        support,
+        span: alg_span,
+        key,
+        key_kind,
+    } = choice;
+    let Some(support) = support else {
+        errors.push(
+            alg_span,
+            format!("{kind} algorithm {name} is not supported on {}", cx.dialect),
+        );
+        return None;
+    };
+    match (support.key, key) {
+        (KeyRule::Keyless, None) => Some((support, None)),
+        (KeyRule::Keyless, Some(k)) => {
+            errors.push(k.span, format!("{name} takes no key on {}", cx.dialect));
+            None
+        }
+        (_, None) => {
+            let hint = if name == "null" {
+                " (use \"\" for an empty one)"
+            } else {
+                ""
+            };
+            errors.push(
+                alg_span,
+                format!("{name} needs a key on {}{hint}", cx.dialect),
+            );
+            None
+        }
+        (rule, Some(k)) => {
+            let len = k.value.as_slice().len();
+            let checked = if name == "tcp-md5" && !(1..=80).contains(&len) {
+                Err(format!("tcp-md5 key must be 1 to 80 bytes, got {len}"))
+            } else {
+                algorithms::check_key(name, rule, len)
+            };
+            match checked {
+                Ok(()) => Some((support, Some(key_ext(key_kind, &k.value)))),
+                Err(e) => {
+                    errors.push(k.span, e);
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// The SA flags from `-f`, `-R`, the protocol and `-esn`.
+fn sa_flags(cx: Cx, s: &SaStatement, errors: &mut Errors) -> u32 {
+    let o = &s.options;
+    let mut flags = if o.nocyclic_seq.is_some() {
+        0
+    } else {
+        SADB_X_EXT_CYCSEQ
+    };
+    flags |= match o.pad.as_ref().map(|p| p.value) {
+        Some(PadOption::ZeroPad) => SADB_X_EXT_PZERO,
+        Some(PadOption::RandomPad) => SADB_X_EXT_PRAND,
+        Some(PadOption::SeqPad) | None => 0,
+    };
+    if matches!(s.protocol.value, SaProtocol::EspOld | SaProtocol::AhOld) {
+        flags |= SADB_X_EXT_OLD;
+    }
+    if s.algorithms.raw_cpi.is_some() {
+        flags |= SADB_X_EXT_RAWCPI;
+    }
+    if let Some(span) = o.esn {
+        if errors
+            .check(cx.require(&[Dialect::FreeBsd], "-esn", span))
+            .is_some()
+        {
+            flags |= SADB_X_SAFLAGS_ESN;
+        }
+    }
+    flags
+}
+
+/// The parts of an SA statement every message type shares: SA and SA2 values, and the
+/// replay extension FreeBSD adds for windows over 255 bytes.
+fn sa_and_sa2(
+    cx: Cx,
+    s: &SaStatement,
+    errors: &mut Errors,
+    auth: u8,
+    encrypt: u8,
+    flags: u32,
+) -> (Sa, Sa2, Option<Extension>) {
+    let o = &s.options;
+    let mut replay_ext = None;
+    let replay = match &o.replay {
+        None => 0,
+        Some(r) if r.value <= 255 => r.value as u8,
+        Some(r) if cx.dialect == Dialect::FreeBsd => {
+            match r.value.checked_mul(8) {
+                Some(packets) => replay_ext = Some(Extension::SaReplay { replay: packets }),
+                None => errors.push(
+                    r.span,
+                    format!("replay window of {} bytes is too large", r.value),
+                ),
+            }
+            255
+        }
+        Some(r) => {
+            errors.push(
+                r.span,
+                format!(
+                    "replay window of {} bytes does not fit the 8-bit field on {} (at most 255)",
+                    r.value, cx.dialect
+                ),
+            );
+            0
+        }
+    };
+    let sa = Sa {
+        spi: s.spi.value,
+        replay,
+        state: 0,
+        auth,
+        encrypt,
+        flags,
+    };
+    let sa2 = Sa2 {
+        mode: o
+            .mode
+            .as_ref()
+            .map_or(IPSEC_MODE_ANY, |m| mode_number(m.value)),
+        reqid: o.reqid.as_ref().map_or(0, |r| r.value),
+        ..Sa2::default()
+    };
+    (sa, sa2, replay_ext)
+}
+
+fn lifetimes(cx: Cx, s: &SaStatement, errors: &mut Errors) -> Vec<Extension> {
+    let o = &s.options;
+    for bytes in [&o.lifetime_hard_bytes, &o.lifetime_soft_bytes]
+        .into_iter()
+        .flatten()
+    {
+        errors.check(cx.require(IPSEC_TOOLS, "byte lifetimes (-bh, -bs)", bytes.span));
+    }
+    let mut out = Vec::new();
+    let value = |v: &Option<Spanned<u64>>| v.as_ref().map_or(0, |v| v.value);
+    for (kind, secs, bytes) in [
+        (
+            LifetimeKind::Hard,
+            value(&o.lifetime_hard_secs),
+            value(&o.lifetime_hard_bytes),
+        ),
+        (
+            LifetimeKind::Soft,
+            value(&o.lifetime_soft_secs),
+            value(&o.lifetime_soft_bytes),
+        ),
+    ] {
+        if secs != 0 || bytes != 0 {
+            out.push(Extension::Lifetime(
+                kind,
+                Lifetime {
+                    allocations: 0,
+                    bytes,
+                    addtime: secs,
+                    usetime: 0,
+                },
+            ));
+        }
+    }
+    out
+}
+
+/// `add` and `update`.
+pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<Diagnostic>> {
+    let mut errors = Errors::default();
+    let satype = errors.check(cx.satype(s.protocol.value, s.protocol.span));
+    let algs = &s.algorithms;
+    let mut encrypt_id = 0;
+    let mut auth_id = 0;
+    let mut flags = sa_flags(cx, s, &mut errors);
+    let mut keys = Vec::new();
+    if let Some((alg, key)) = &algs.encrypt {
+        let name = algorithms::encrypt_name(alg.value);
+        let support = algorithms::encrypt(alg.value, cx.dialect);
+        let choice = Choice {
+            name,
+            kind: "encryption",
+            support,
+            span: alg.span,
+            key: key.as_ref(),
+            key_kind: KeyKind::Encrypt,
+        };
+        if let Some((support, ext)) = algorithm(cx, &mut errors, choice) {
+            encrypt_id = support.id;
+            flags |= support.flags;
+            keys.extend(ext);
+        }
+        if alg.value == EncryptAlgorithm::AesGcm16 {
+            if let Some((auth, _)) = &algs.auth {
+                errors.push(auth.span, "aes-gcm-16 authenticates by itself: give no -A");
+            }
+        }
+    }
+    if let Some((alg, key)) = &algs.auth {
+        let name = algorithms::auth_name(alg.value);
+        let support = algorithms::auth(alg.value, cx.dialect);
+        let choice = Choice {
+            name,
+            kind: "authentication",
+            support,
+            span: alg.span,
+            key: key.as_ref(),
+            key_kind: KeyKind::Auth,
+        };
+        if let Some((support, ext)) = algorithm(cx, &mut errors, choice) {
+            auth_id = support.id;
+            keys.extend(ext);
+        }
+    }
+    if let Some(alg) = &algs.compress {
+        match algorithms::compress(alg.value, cx.dialect) {
+            Some(support) => encrypt_id = support.id,
+            None => errors.push(
+                alg.span,
+                format!(
+                    "compression algorithm {} is not supported on {}",
+                    algorithms::compress_name(alg.value),
+                    cx.dialect
+                ),
+            ),
+        }
+    }
+    let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, auth_id, encrypt_id, flags);
+    let lifetime_exts = lifetimes(cx, s, &mut errors);
+    let o = &s.options;
+    let ctx = o.ctx.as_ref().and_then(|c| {
+        errors.check(cx.require(&[Dialect::Linux], "-ctx (a security context)", c.span))?;
+        let mut context = c.value.context.clone().into_bytes();
+        context.push(0);
+        Some(Extension::SecCtx(SecCtx {
+            alg: c.value.alg,
+            doi: c.value.doi,
+            context,
+        }))
+    });
+    if let Some(h) = &o.hwif {
+        // FreeBSD's setkey accepts -hwif on add but never sends it; neither do we.
+        errors.check(cx.require(&[Dialect::FreeBsd], "-hwif", h.span));
+    }
+    let natt = natt_extensions(cx, s, &mut errors);
+
+    let src = host_sockaddr(&s.src.value);
+    let dst = host_sockaddr(&s.dst.value);
+    let plen = full_prefix(s.src.value.addr);
+    errors.finish(|| {
+        let mut m = cx.message(msg_type, satype.unwrap_or(0));
+        let e = &mut m.extensions;
+        e.extend(keys);
+        e.extend(lifetime_exts);
+        e.extend(ctx);
+        e.push(Extension::Sa(sa));
+        e.push(Extension::Sa2(sa2));
+        e.extend(replay_ext);
+        e.extend(natt.before_addresses);
+        e.push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
+        e.push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
+        e.extend(natt.after_addresses);
+        m
+    })
+}
+
+#[derive(Default)]
+struct NatT {
+    before_addresses: Vec<Extension>,
+    after_addresses: Vec<Extension>,
+}
+
+fn nat_type() -> Extension {
+    Extension::NatTType {
+        nat_type: UDP_ENCAP_ESPINUDP,
+        reserved: [0; 3],
+    }
+}
+
+/// NAT-T: FreeBSD's `-natt oai [sport] oar [dport]`, or ipsec-tools' `esp-udp [oa]`.
+fn natt_extensions(cx: Cx, s: &SaStatement, errors: &mut Errors) -> NatT {
+    let mut out = NatT::default();
+    let o = &s.options;
+    if let Some(mtu) = &o.natt_mtu {
+        errors.check(cx.require(&[Dialect::FreeBsd], "-natt_mtu", mtu.span));
+        if o.natt.is_none() {
+            errors.push(mtu.span, "-natt_mtu needs -natt");
+        }
+    }
+    if let Some(n) = &o.natt {
+        if errors
+            .check(cx.require(&[Dialect::FreeBsd], "-natt", n.span))
+            .is_none()
+        {
+            return out;
+        }
+        let (Some(sport), Some(dport)) = (n.value.sport, n.value.dport) else {
+            errors.push(n.span, "-natt needs a [port] after each address on freebsd");
+            return out;
+        };
+        let oa = |kind, addr| address(kind, sockaddr(addr, 0), 0, full_prefix(addr));
+        out.before_addresses = vec![
+            nat_type(),
+            oa(AddressKind::NatTOai, n.value.oai),
+            Extension::NatTPort(NatTPortKind::Src, sport),
+            oa(AddressKind::NatTOar, n.value.oar),
+            Extension::NatTPort(NatTPortKind::Dst, dport),
+        ];
+        if let Some(mtu) = &o.natt_mtu {
+            out.before_addresses.push(Extension::NatTFrag {
+                fraglen: mtu.value,
+                reserved: 0,
+            });
+        }
+    }
+    if s.protocol.value == SaProtocol::EspUdp {
+        out.before_addresses.push(nat_type());
+        if let Some(oa) = &s.esp_udp_oa {
+            out.before_addresses.push(address(
+                AddressKind::NatTOai,
+                sockaddr(oa.value, 0),
+                IPSEC_ULPROTO_ANY,
+                full_prefix(oa.value),
+            ));
+        }
+        let port = |p: Option<u16>| p.filter(|p| *p != 0).unwrap_or(NATT_DEFAULT_PORT);
+        out.after_addresses = vec![
+            Extension::NatTPort(NatTPortKind::Src, port(s.src.value.port)),
+            Extension::NatTPort(NatTPortKind::Dst, port(s.dst.value.port)),
+        ];
+    } else if let Some(p) = s.src.value.port.or(s.dst.value.port) {
+        let span = if s.src.value.port.is_some() {
+            s.src.span
+        } else {
+            s.dst.span
+        };
+        if cx.dialect == Dialect::FreeBsd {
+            errors.push(
+                span,
+                format!("an SA address takes no [port] on freebsd (got [{p}])"),
+            );
+        }
+    }
+    out
+}
+
+/// `get` and `delete`: SA, SA2 (and FreeBSD's big replay), SRC, DST.
+pub(super) fn get_or_delete(
+    cx: Cx,
+    s: &SaStatement,
+    msg_type: u8,
+) -> Result<Message, Vec<Diagnostic>> {
+    let mut errors = Errors::default();
+    let satype = errors.check(cx.satype(s.protocol.value, s.protocol.span));
+    let flags = sa_flags(cx, s, &mut errors);
+    let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, 0, 0, flags);
+    let plen = full_prefix(s.src.value.addr);
+    let src = host_sockaddr(&s.src.value);
+    let dst = host_sockaddr(&s.dst.value);
+    errors.finish(|| {
+        let mut m = cx.message(msg_type, satype.unwrap_or(0));
+        m.extensions.push(Extension::Sa(sa));
+        m.extensions.push(Extension::Sa2(sa2));
+        m.extensions.extend(replay_ext);
+        m.extensions
+            .push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
+        m.extensions
+            .push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
+        m
+    })
+}
+
+/// `getspi` (ipsec-tools): a LARVAL SA, with the SPI pinned when one is given.
+pub(super) fn getspi(cx: Cx, s: &SaStatement, span: Span) -> Result<Message, Vec<Diagnostic>> {
+    cx.require(IPSEC_TOOLS, "getspi", span)
+        .map_err(|e| vec![e])?;
+    let mut m = get_or_delete(cx, s, SADB_GETSPI)?;
+    if s.spi.value != 0 {
+        m.extensions.insert(
+            0,
+            Extension::SpiRange(SpiRange {
+                min: s.spi.value,
+                max: s.spi.value,
+                reserved: 0,
+            }),
+        );
+    }
+    Ok(m)
+}
+
+/// `deleteall`: BSD kernels delete every SA between two hosts for a DELETE without SA;
+/// Linux needs a dump and one DELETE per SA.
+pub(super) fn delete_all(cx: Cx, d: &DeleteAll) -> Result<Operation, Vec<Diagnostic>> {
+    let satype = cx
+        .satype(d.protocol.value, d.protocol.span)
+        .map_err(|e| vec![e])?;
+    let plen = full_prefix(d.src.value.addr);
+    let src = host_sockaddr(&d.src.value);
+    let dst = host_sockaddr(&d.dst.value);
+    if BSD.contains(&cx.dialect) {
+        let mut m = cx.message(SADB_DELETE, satype);
+        m.extensions
+            .push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
+        m.extensions
+            .push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
+        Ok(Operation::Send(m))
+    } else {
+        Ok(Operation::DeleteAllByDump {
+            dump: cx.message(SADB_DUMP, satype),
+            satype,
+            src,
+            dst,
+        })
+    }
+}

@@ -1,0 +1,280 @@
+//! SPD statements: spdadd, spdupdate, spddelete, `spdadd tagged`, and the policy extension.
+
+use super::{address, full_prefix, sockaddr, CompileOptions, Cx, Errors, Operation};
+use crate::lang::{
+    Diagnostic, Direction, IpsecProtocol, Level, Mode, PolicyAction, PolicySpec, Port, Priority,
+    PriorityBase, Selector, Span, Spanned, SpdStatement, UpperMisc, UpperProtocol,
+};
+use crate::pfkey::consts::*;
+use crate::pfkey::{AddressKind, Dialect, Extension, IfHwOffload, IpsecRequest, Policy, SecCtx};
+
+const IPPROTO_GRE: u8 = 47;
+const IPPROTO_MH: u8 = 135;
+
+const PRIORITY_HIGH: i64 = 0x4000_0000;
+const PRIORITY_DEF: i64 = 0x8000_0000;
+const PRIORITY_LOW: i64 = 0xC000_0000;
+
+/// spdadd, spdupdate, spddelete (and the fwd copy of inbound policies on Linux).
+pub(super) fn spd(
+    cx: Cx,
+    opts: &CompileOptions,
+    s: &SpdStatement,
+    msg_type: u8,
+    span: Span,
+) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    let mut errors = Errors::default();
+    if msg_type == SADB_X_SPDUPDATE {
+        errors.check(cx.require(&[Dialect::NetBsd, Dialect::Linux], "spdupdate", span));
+    }
+    let upper = match s.upper.value {
+        UpperProtocol::Any => IPSEC_ULPROTO_ANY,
+        UpperProtocol::Number(n) => n,
+    };
+    let ports = selector_ports(cx, s, upper, &mut errors);
+    let policy = errors.check(policy(cx, &s.policy).map_err(|mut e| e.remove(0)));
+    let ctx = s.ctx.as_ref().and_then(|c| {
+        errors.check(cx.require(&[Dialect::Linux], "-ctx (a security context)", c.span))?;
+        let mut context = c.value.context.clone().into_bytes();
+        context.push(0);
+        Some(Extension::SecCtx(SecCtx {
+            alg: c.value.alg,
+            doi: c.value.doi,
+            context,
+        }))
+    });
+    let hwif = s.hwif.as_ref().and_then(|h| {
+        errors.check(cx.require(&[Dialect::FreeBsd], "-hwif", h.span))?;
+        Some(Extension::IfHwOffload(IfHwOffload {
+            flags: 0,
+            ifname: h.value.clone(),
+        }))
+    });
+    let (sport, dport) = ports.unwrap_or((0, 0));
+    let selector = |kind, sel: &Spanned<Selector>, port| {
+        let plen = sel.value.prefixlen.unwrap_or(full_prefix(sel.value.addr));
+        address(kind, sockaddr(sel.value.addr, port), upper, plen)
+    };
+    let src = selector(AddressKind::Src, &s.src, sport);
+    let dst = selector(AddressKind::Dst, &s.dst, dport);
+    errors.finish(|| {
+        let policy = policy.unwrap_or_default();
+        let build = |policy: Policy| {
+            let mut m = cx.message(msg_type, SADB_SATYPE_UNSPEC);
+            m.extensions.push(Extension::Policy(policy));
+            m.extensions.extend(hwif.clone());
+            m.extensions.push(src.clone());
+            m.extensions.push(dst.clone());
+            m.extensions.extend(ctx.clone());
+            Operation::Send(m)
+        };
+        let mut ops = vec![build(policy.clone())];
+        if cx.dialect == Dialect::Linux && opts.linux_fwd_copy && policy.dir == IPSEC_DIR_INBOUND {
+            ops.push(build(fwd_copy(policy)));
+        }
+        ops
+    })
+}
+
+/// ipsec-tools' RFC mode: the same policy for forwarded traffic; a unique first request
+/// becomes require, without its reqid.
+fn fwd_copy(mut policy: Policy) -> Policy {
+    policy.dir = IPSEC_DIR_FWD;
+    if let Some(first) = policy.requests.first_mut() {
+        if first.level == IPSEC_LEVEL_UNIQUE {
+            first.level = IPSEC_LEVEL_REQUIRE;
+            first.reqid = 0;
+        }
+    }
+    policy
+}
+
+/// The selector ports: from `[port]`, or the ICMP type/code or GRE key after the protocol.
+fn selector_ports(cx: Cx, s: &SpdStatement, upper: u8, errors: &mut Errors) -> Option<(u16, u16)> {
+    let port = |p: Option<Port>| match p {
+        Some(Port::Number(n)) => n,
+        Some(Port::Any) | None => IPSEC_PORT_ANY,
+    };
+    let ports = (port(s.src.value.port), port(s.dst.value.port));
+    let Some(misc) = &s.misc else {
+        return Some(ports);
+    };
+    let explicit_ports = s.src.value.port.is_some() || s.dst.value.port.is_some();
+    if explicit_ports {
+        errors.push(
+            misc.span,
+            "give either [port] selectors or a type,code, not both",
+        );
+        return None;
+    }
+    match misc.value {
+        UpperMisc::IcmpType { icmp_type, code } => {
+            let allowed: &[u8] = if cx.dialect == Dialect::FreeBsd {
+                &[IPPROTO_ICMPV6]
+            } else {
+                &[IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_MH]
+            };
+            if !allowed.contains(&upper) {
+                let which = if cx.dialect == Dialect::FreeBsd {
+                    "icmp6 on freebsd"
+                } else {
+                    "icmp, icmp6 and mh"
+                };
+                errors.push(
+                    misc.span,
+                    format!("type,code is accepted only with {which}"),
+                );
+                return None;
+            }
+            Some((icmp_type, code.unwrap_or(0)))
+        }
+        UpperMisc::GreKey(key) => {
+            if upper != IPPROTO_GRE {
+                errors.push(misc.span, "a key is accepted only with gre");
+                return None;
+            }
+            errors.check(cx.require(
+                &[Dialect::NetBsd, Dialect::Linux],
+                "a GRE key selector",
+                misc.span,
+            ))?;
+            Some(((key >> 16) as u16, (key & 0xffff) as u16))
+        }
+    }
+}
+
+/// `spdadd tagged "name" policy;`: ipsec-tools sends the policy alone; FreeBSD refuses it.
+pub(super) fn tagged(
+    cx: Cx,
+    _tag: &Spanned<String>,
+    policy_spec: &Spanned<PolicySpec>,
+    span: Span,
+) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    cx.require(&[Dialect::NetBsd, Dialect::Linux], "spdadd tagged", span)
+        .map_err(|e| vec![e])?;
+    let policy = policy(cx, policy_spec)?;
+    let mut m = cx.message(SADB_X_SPDADD, SADB_SATYPE_UNSPEC);
+    m.extensions.push(Extension::Policy(policy));
+    Ok(vec![Operation::Send(m)])
+}
+
+/// The x_policy extension for a `-P` text on this target.
+fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>> {
+    let mut errors = Errors::default();
+    let p = &spec.value;
+    let dir = match p.dir {
+        Direction::In => IPSEC_DIR_INBOUND,
+        Direction::Out => IPSEC_DIR_OUTBOUND,
+        Direction::Fwd => {
+            errors.check(cx.require(&[Dialect::Linux], "policy direction fwd", spec.span));
+            IPSEC_DIR_FWD
+        }
+    };
+    let policy_type = match p.action {
+        None | Some(PolicyAction::Discard) => IPSEC_POLICY_DISCARD,
+        Some(PolicyAction::None) => IPSEC_POLICY_NONE,
+        Some(PolicyAction::Ipsec) => IPSEC_POLICY_IPSEC,
+        Some(PolicyAction::Entrust) => IPSEC_POLICY_ENTRUST,
+        Some(PolicyAction::Bypass) => IPSEC_POLICY_BYPASS,
+    };
+    let priority = match &p.priority {
+        None if cx.dialect == Dialect::Linux => PRIORITY_DEFAULT,
+        None => 0,
+        Some(prio) => {
+            errors.check(cx.require(&[Dialect::Linux], "a policy priority", prio.span));
+            errors
+                .check(priority_value(prio.value, prio.span))
+                .unwrap_or(0)
+        }
+    };
+    let mut requests = Vec::with_capacity(p.requests.len());
+    for r in &p.requests {
+        let proto = match r.proto {
+            IpsecProtocol::Esp => IPPROTO_ESP,
+            IpsecProtocol::Ah => IPPROTO_AH,
+            IpsecProtocol::IpComp => IPPROTO_IPCOMP,
+            IpsecProtocol::Tcp => {
+                errors.check(cx.require(&[Dialect::FreeBsd], "the tcp request protocol", r.span));
+                IPPROTO_TCP
+            }
+        };
+        let mode = match r.mode {
+            Mode::Transport => IPSEC_MODE_TRANSPORT,
+            Mode::Tunnel => IPSEC_MODE_TUNNEL,
+            Mode::Any => IPSEC_MODE_ANY,
+        };
+        let (level, reqid) = match r.level {
+            Level::Default => (IPSEC_LEVEL_DEFAULT, 0),
+            Level::Use => (IPSEC_LEVEL_USE, 0),
+            Level::Require => (IPSEC_LEVEL_REQUIRE, 0),
+            Level::Unique(id) => (IPSEC_LEVEL_UNIQUE, id.unwrap_or(0)),
+        };
+        if cx.dialect.is_bsd() && reqid > u32::from(u16::MAX) {
+            errors.push(
+                r.span,
+                format!(
+                    "reqid {reqid} does not fit the 16-bit field on {}",
+                    cx.dialect
+                ),
+            );
+        }
+        let endpoints = r.endpoints.map(|e| {
+            if cx.dialect != Dialect::Linux && (e.src.port.is_some() || e.dst.port.is_some()) {
+                errors.push(
+                    r.span,
+                    format!("tunnel endpoints take no [port] on {}", cx.dialect),
+                );
+            }
+            (
+                sockaddr(e.src.addr, e.src.port.unwrap_or(0)),
+                sockaddr(e.dst.addr, e.dst.port.unwrap_or(0)),
+            )
+        });
+        requests.push(IpsecRequest {
+            proto: u16::from(proto),
+            mode,
+            level,
+            reqid,
+            endpoints,
+        });
+    }
+    errors.finish(|| Policy {
+        policy_type,
+        dir,
+        scope: 0,
+        id: 0,
+        priority,
+        requests,
+    })
+}
+
+/// ipsec-tools' priority arithmetic: offsets count towards `high` when positive.
+fn priority_value(prio: Priority, span: Span) -> Result<u32, Diagnostic> {
+    let value = match prio {
+        Priority::Offset(n) => {
+            if !(-2_147_483_647..=2_147_483_648).contains(&n) {
+                return Err(Diagnostic::new(
+                    span,
+                    "Priority offset not in valid range [-2147483647, 2147483648]",
+                ));
+            }
+            PRIORITY_DEF - n
+        }
+        Priority::Base(base, n) => {
+            let base = match base {
+                PriorityBase::Low => PRIORITY_LOW,
+                PriorityBase::Def => PRIORITY_DEF,
+                PriorityBase::High => PRIORITY_HIGH,
+            };
+            if !(-0x3fff_ffff..=0x4000_0000).contains(&n) {
+                return Err(Diagnostic::new(
+                    span,
+                    "Priority offset from base not in valid range [0, 1073741823] for negative \
+                     offsets and [0, 1073741824] for positive offsets",
+                ));
+            }
+            base - n
+        }
+    };
+    u32::try_from(value).map_err(|_| Diagnostic::new(span, "policy priority out of range"))
+}
