@@ -22,8 +22,8 @@ normalise() {
         -e 's/created: .*  lastused: .*/created: TIME  lastused: TIME/' \
         -e 's/^\tdiff: [0-9]*(s)/\tdiff: N(s)/' \
         -e 's/^\tlast: .\{20\}\t/\tlast: TIME\t/' \
-        -e 's/pid=[0-9]*/pid=PID/' \
         -e 's/spid=[0-9]*/spid=ID/' \
+        -e 's/\([ \t]\)pid=[0-9]*/\1pid=PID/g' \
         -e 's/^\(setkey\|[^ ]*setkey\): /setkey: /'
 }
 

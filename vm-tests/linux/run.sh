@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Boots Debian's Linux kernel (which has PF_KEY) in QEMU with a busybox initramfs holding a
+# static setkey and vm-tests/, runs vm-tests/linux/suite.sh there and exits with its status.
+# VM_RECORD=1 writes the output of scenarios that lack an expected file (to review, then commit).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=$here/.cache
+
+if ! "$here/setup.sh"; then
+    if ! command -v qemu-system-x86_64 >/dev/null; then
+        echo "########################################################################"
+        echo "### SKIPPED: QEMU cannot be installed here; the real-kernel tests did not run"
+        echo "########################################################################"
+        exit 0
+    fi
+    exit 1
+fi
+
+echo "== building a static setkey"
+(cd "$top" && RUSTFLAGS='-C target-feature=+crt-static' CARGO_TARGET_DIR="$top/target/vm" \
+    cargo build --release --quiet --target x86_64-unknown-linux-gnu)
+binary=$top/target/vm/x86_64-unknown-linux-gnu/release/setkey
+
+kernel=$(ls "$cache"/root/boot/vmlinuz-* | head -n 1)
+version=${kernel##*/vmlinuz-}
+moddir=$cache/root/lib/modules/$version
+[ -f "$moddir/modules.dep" ] || depmod -b "$cache/root" "$version"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,modules}
+cp /bin/busybox "$root/bin/busybox"
+cp "$binary" "$root/bin/setkey"
+cp "$here/init" "$root/init"
+chmod +x "$root/init"
+cp /etc/protocols /etc/services "$root/etc/" 2>/dev/null || true
+mkdir -p "$root/vm-tests"
+cp -r "$top/vm-tests/scenarios" "$top/vm-tests/linux" "$root/vm-tests/"
+rm -rf "$root/vm-tests/linux/.cache"
+
+# Modules and their dependencies, in load order; decompressed so busybox insmod loads them.
+modules="xfrm_algo af_key esp4 esp6 ah4 ah6 xfrm_ipcomp ipcomp ipcomp6 tunnel4 tunnel6
+    xfrm4_tunnel xfrm6_tunnel authenc authencesn echainiv seqiv gcm ctr ccm des_generic
+    blowfish_generic cast5_generic camellia_generic twofish_generic sha512_generic xcbc cmac
+    rmd160 chacha20poly1305 sha3_generic jitterentropy_rng drbg dummy veth deflate"
+: >"$root/modules/load-order"
+missing=()
+for m in $modules; do
+    if ! deps=$(modprobe -d "$cache/root" -S "$version" --show-depends "$m" 2>/dev/null); then
+        missing+=("$m")
+        continue
+    fi
+    while read -r kind path _; do
+        [ "$kind" = insmod ] || continue
+        name=$(basename "$path")
+        name=${name%.xz}
+        name=${name%.zst}
+        if [ ! -f "$root/modules/$name" ]; then
+            case "$path" in
+                *.xz) xz -dc "$path" >"$root/modules/$name" ;;
+                *.zst) zstd -qdc "$path" >"$root/modules/$name" ;;
+                *) cp "$path" "$root/modules/$name" ;;
+            esac
+            echo "$name" >>"$root/modules/load-order"
+        fi
+    done <<<"$deps"
+done
+[ ${#missing[@]} -eq 0 ] || echo "note: modules not found (built in or absent): ${missing[*]}"
+
+initrd=$cache/initrd.gz
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$initrd")
+
+echo "== booting $version in QEMU (TCG)"
+log=$cache/console.log
+start=$(date +%s)
+set +e
+timeout 1200 qemu-system-x86_64 -m 1024 -smp 1 -nographic -no-reboot \
+    -kernel "$kernel" -initrd "$initrd" \
+    -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init" \
+    </dev/null | tee "$log" | grep -v '^\[' 
+set -e
+echo "== VM run took $(( $(date +%s) - start )) s"
+
+if [ "${VM_RECORD:-0}" = 1 ]; then
+    awk -v top="$top/vm-tests/scenarios" '
+        /^----- BEGIN / { file = top "/" $3; sub(/\r$/, "", file); printf "" > file; writing = 1; next }
+        /^----- END / { writing = 0; close(file); next }
+        writing { sub(/\r$/, ""); print >> file }
+    ' "$log"
+fi
+
+status=$(grep -a -o 'VM-EXIT-STATUS=[0-9]*' "$log" | tail -n 1 | cut -d= -f2)
+if [ -z "$status" ]; then
+    echo "FAIL: the VM did not report a status (see $log)"
+    exit 1
+fi
+exit "$status"
