@@ -195,9 +195,41 @@ fn null_encryption_key_depends_on_the_target() {
     assert_eq!(run("freebsd", with_key).status.code(), Some(0));
     let out = run("freebsd", without);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("null needs a key on freebsd"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("null needs a key on freebsd"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(run("netbsd", without).status.code(), Some(0));
     let out = run("linux", with_key);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("null takes no key on linux"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("null takes no key on linux"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn syntax_and_target_errors_are_reported_together_in_source_order() {
+    let script = "spdadd 10.0.0.1 10.0.0.2 any -P fwd none;\n\
+                  add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-cbc 0x0011;\n\
+                  spdadd 10.0.0.1 10.0.0.2 any -P out none\n";
+    let out = setkey(&["-n", "--target", "netbsd", "-f", "-"], script);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(
+        lines[0].starts_with("(stdin):1:") && lines[0].contains("fwd exists only on linux"),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with("(stdin):2:") && lines[1].contains("aes-cbc key must be"),
+        "{stderr}"
+    );
+    assert!(
+        lines[2].starts_with("(stdin):3:") && lines[2].contains("expected"),
+        "{stderr}"
+    );
 }

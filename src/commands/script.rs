@@ -10,14 +10,23 @@ pub struct Compiled {
     pub operations: Vec<Vec<Operation>>,
 }
 
-/// All statements and their operations, or every error printed to stderr.
+/// All statements and their operations, or every error (parse and target errors alike,
+/// in source order) printed to stderr.
 pub fn compile_script(script: &Script, opts: &CompileOptions) -> Result<Compiled, ()> {
-    let statements = lang::parse(&script.text).map_err(|e| report(script, &e))?;
-    let operations = compile::compile(&statements, opts).map_err(|e| report(script, &e))?;
-    Ok(Compiled {
-        statements,
-        operations,
-    })
+    let (statements, mut errors) = lang::parse_partial(&script.text);
+    match compile::compile(&statements, opts) {
+        Ok(operations) if errors.is_empty() => {
+            return Ok(Compiled {
+                statements,
+                operations,
+            })
+        }
+        Ok(_) => {}
+        Err(mut compile_errors) => errors.append(&mut compile_errors),
+    }
+    errors.sort_by_key(|d| d.span.start);
+    report(script, &errors);
+    Err(())
 }
 
 pub fn report(script: &Script, errors: &[diag::Diagnostic]) {

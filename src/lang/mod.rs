@@ -15,4 +15,4 @@ mod values;
 
 pub use ast::*;
 pub use diag::Diagnostic;
-pub use parser::parse;
+pub use parser::{parse, parse_partial};

@@ -12,6 +12,16 @@ pub(crate) struct LangParser;
 
 /// Parses a whole setkey script. Every statement is checked, so all errors are reported.
 pub fn parse(source: &str) -> Result<Vec<Statement>, Vec<Diagnostic>> {
+    let (statements, errors) = parse_partial(source);
+    if errors.is_empty() {
+        Ok(statements)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every statement that parsed, and the errors of those that did not.
+pub fn parse_partial(source: &str) -> (Vec<Statement>, Vec<Diagnostic>) {
     let mut statements = Vec::new();
     let mut errors = Vec::new();
     let mut offset = 0;
@@ -43,11 +53,7 @@ pub fn parse(source: &str) -> Result<Vec<Statement>, Vec<Diagnostic>> {
         }
         offset += consumed;
     }
-    if errors.is_empty() {
-        Ok(statements)
-    } else {
-        Err(errors)
-    }
+    (statements, errors)
 }
 
 /// Parses the statement at `start` again, alone, for pest's report of what went wrong.

@@ -43,7 +43,7 @@ rm -rf "$root/vm-tests/linux/.cache"
 modules="xfrm_algo af_key esp4 esp6 ah4 ah6 xfrm_ipcomp ipcomp ipcomp6 tunnel4 tunnel6
     xfrm4_tunnel xfrm6_tunnel authenc authencesn echainiv seqiv gcm ctr ccm des_generic
     blowfish_generic cast5_generic camellia_generic twofish_generic sha512_generic xcbc cmac
-    rmd160 chacha20poly1305 sha3_generic jitterentropy_rng drbg dummy veth deflate"
+    rmd160 chacha20poly1305 crypto_null sha3_generic jitterentropy_rng drbg dummy veth deflate"
 : >"$root/modules/load-order"
 missing=()
 for m in $modules; do
