@@ -19,7 +19,7 @@ measure() {
     done
     echo "$best $rss"
 }
-read -r base_s base_kb < <(measure wc -l "$input")
+read -r base_s _ < <(measure wc -l "$input")
 for target in netbsd freebsd linux; do
     read -r s kb < <(measure target/release/setkey -n --target "$target" -f "$input")
     python3 - "$target" "$s" "$kb" "$base_s" <<'PY'

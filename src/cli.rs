@@ -88,7 +88,7 @@ pub struct Cli {
     pub kernel_mode: bool,
 
     /// Accepted and ignored, as by FreeBSD's setkey.
-    #[arg(short = 'd', hide = true)]
+    #[arg(short = 'd')]
     pub ignored_d: bool,
 
     /// PF_KEY dialect to speak: netbsd, freebsd or linux (default: the host OS).

@@ -22,7 +22,8 @@ echo "== building a static setkey"
     cargo build --release --quiet --target x86_64-unknown-linux-gnu)
 binary=$top/target/vm/x86_64-unknown-linux-gnu/release/setkey
 
-kernel=$(ls "$cache"/root/boot/vmlinuz-* | head -n 1)
+kernels=("$cache"/root/boot/vmlinuz-*)
+kernel=${kernels[0]}
 version=${kernel##*/vmlinuz-}
 moddir=$cache/root/lib/modules/$version
 [ -f "$moddir/modules.dep" ] || depmod -b "$cache/root" "$version"

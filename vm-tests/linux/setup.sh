@@ -20,7 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if ! ls "$cache"/root/boot/vmlinuz-* >/dev/null 2>&1; then
-    [ -n "$(apt-cache policy linux-image-cloud-amd64 2>/dev/null | grep Candidate)" ] || apt-get update -qq
+    apt-cache policy linux-image-cloud-amd64 2>/dev/null | grep -q Candidate || apt-get update -qq
     pkg=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-/ { print $2; exit }')
     [ -n "$pkg" ] || { echo "setup: cannot find the cloud kernel package" >&2; exit 1; }
     echo "setup: fetching $pkg"
