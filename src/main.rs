@@ -63,10 +63,6 @@ fn run(cli: &Cli) -> i32 {
         return apply::run(&script, &opts);
     }
     if cli.dump {
-        if cli.loop_dump {
-            eprintln!("setkey: -l is not supported yet");
-            return 1;
-        }
         let scope_mask = u8::from(cli.global_scope) | (u8::from(cli.ifnet_scope) << 1);
         return dump::run(&dump::DumpOptions {
             dialect,
@@ -76,6 +72,7 @@ fn run(cli: &Cli) -> i32 {
             scope_mask,
             verbose: cli.verbose,
             hex: cli.hex_dump(),
+            repeat: cli.loop_dump,
         });
     }
     if cli.flush {

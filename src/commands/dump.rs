@@ -19,9 +19,47 @@ pub struct DumpOptions {
     pub scope_mask: u8,
     pub verbose: bool,
     pub hex: bool,
+    /// `-l`: the short listing, every second, until interrupted.
+    pub repeat: bool,
 }
 
 pub fn run(opts: &DumpOptions) -> i32 {
+    if opts.repeat && !opts.policy {
+        return short_loop(opts);
+    }
+    dump_once(opts)
+}
+
+/// `-D -l`: the short listing of the SAD, refreshed every second.
+fn short_loop(opts: &DumpOptions) -> i32 {
+    let mut session = match Session::open(opts.dialect, opts.verbose, opts.hex) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("setkey: {e}");
+            return 1;
+        }
+    };
+    let request = Message::new(SADB_DUMP, SADB_SATYPE_UNSPEC);
+    loop {
+        let now = unix_now();
+        let clock = setkey::format::ctime::minute_second(now);
+        let mut text = String::from(setkey::format::short::HEADER);
+        let result = session.dump(&request, |entry| {
+            if opts.all || !is_dead(entry) {
+                text.push_str(&setkey::format::short::entry(entry, now, clock));
+            }
+        });
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+        if let Err(e) = result {
+            eprintln!("setkey: {e}");
+            return 1;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
+fn dump_once(opts: &DumpOptions) -> i32 {
     let mut session = match Session::open(opts.dialect, opts.verbose, opts.hex) {
         Ok(s) => s,
         Err(e) => {

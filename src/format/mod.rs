@@ -8,3 +8,4 @@ pub mod kame_policy;
 pub mod kdebug;
 pub mod monitor;
 pub mod names;
+pub mod short;
