@@ -1,14 +1,14 @@
 //! `-f FILE` / `-c`: compile the whole script, then send each statement and check its reply.
 
-use setkey::compile::{CompileOptions, Operation};
+use setkey::compile::CompileOptions;
 use setkey::format::kame::{self, DumpContext};
-use setkey::lang::{diag, Statement};
+use setkey::lang::{diag, Span};
 use setkey::pfkey::consts::*;
 use setkey::pfkey::{self, Extension, Message};
 
 use super::input::Script;
-use super::script::{compile_script, Compiled};
-use super::session::Session;
+use super::script::{compile_script, Action};
+use super::session::{Session, SessionError};
 use super::{kernel_error_text, protocols, unix_now};
 
 pub struct ApplyOptions {
@@ -21,11 +21,7 @@ pub struct ApplyOptions {
 /// Exit status: 0 when every statement succeeded, 1 when any failed (0 with `--compat-exit`
 /// for kernel errors); nothing is sent when the script does not compile.
 pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
-    let Ok(Compiled {
-        statements,
-        operations,
-    }) = compile_script(script, &opts.compile)
-    else {
+    let Ok(steps) = compile_script(script, &opts.compile) else {
         return 1;
     };
     let mut session = match Session::open(opts.compile.dialect, opts.verbose, opts.hex) {
@@ -36,19 +32,17 @@ pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
         }
     };
     let mut failed = false;
-    'script: for (statement, operations) in statements.iter().zip(&operations) {
-        for op in operations {
-            match execute(&mut session, op) {
-                Ok(Outcome::Done) => {}
-                Ok(Outcome::Exit) => break 'script,
-                Ok(Outcome::KernelError(text)) => {
-                    failed = true;
-                    report_kernel_error(script, statement, &text);
-                }
-                Err(e) => {
-                    eprintln!("setkey: {e}");
-                    return 1;
-                }
+    for step in &steps {
+        match execute(&mut session, &step.action) {
+            Ok(Outcome::Done) => {}
+            Ok(Outcome::Exit) => break,
+            Ok(Outcome::KernelError(text)) => {
+                failed = true;
+                report_kernel_error(script, step.statement, &text);
+            }
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                return 1;
             }
         }
     }
@@ -61,7 +55,7 @@ enum Outcome {
     KernelError(String),
 }
 
-fn execute(session: &mut Session, op: &Operation) -> Result<Outcome, super::session::SessionError> {
+fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionError> {
     let protocol_name = protocols::lookup;
     let ctx = DumpContext {
         now: unix_now(),
@@ -69,22 +63,23 @@ fn execute(session: &mut Session, op: &Operation) -> Result<Outcome, super::sess
         protocol_name: &protocol_name,
     };
     let dialect = session.dialect;
-    match op {
-        Operation::Exit => Ok(Outcome::Exit),
-        Operation::Send(msg) => {
-            let reply = session.transact(msg)?;
-            Ok(check(&reply))
+    let msg_type = |bytes: &[u8]| bytes.get(1).copied().unwrap_or(0);
+    match action {
+        Action::Exit => Ok(Outcome::Exit),
+        Action::Send(bytes) => {
+            let errno = session.transact_status(bytes)?;
+            Ok(status(msg_type(bytes), errno))
         }
-        Operation::Get(msg) => {
-            let reply = session.transact(msg)?;
+        Action::Get(bytes) => {
+            let reply = session.transact_bytes(bytes)?;
             if reply.header.errno == 0 {
                 print!("{}", kame::sa_entry(&reply, dialect, &ctx));
             }
-            Ok(check(&reply))
+            Ok(status(reply.header.msg_type, reply.header.errno))
         }
-        Operation::Dump(msg) => {
-            let spd = msg.header.msg_type == SADB_X_SPDDUMP;
-            let errno = session.dump(msg, |entry| {
+        Action::Dump(bytes) => {
+            let spd = msg_type(bytes) == SADB_X_SPDDUMP;
+            let errno = session.dump_bytes(bytes, |entry| {
                 let text = if spd {
                     kame::sp_entry(entry, dialect, &ctx)
                 } else {
@@ -94,7 +89,7 @@ fn execute(session: &mut Session, op: &Operation) -> Result<Outcome, super::sess
             })?;
             match errno {
                 0 => Ok(Outcome::Done),
-                e if e == libc::ENOENT as u8 => {
+                e if i32::from(e) == libc::ENOENT => {
                     println!(
                         "{}",
                         if spd {
@@ -105,33 +100,27 @@ fn execute(session: &mut Session, op: &Operation) -> Result<Outcome, super::sess
                     );
                     Ok(Outcome::Done)
                 }
-                e => Ok(Outcome::KernelError(kernel_error_text(
-                    msg.header.msg_type,
-                    e,
-                ))),
+                e => Ok(Outcome::KernelError(kernel_error_text(msg_type(bytes), e))),
             }
         }
-        Operation::DeleteAllByDump {
+        Action::DeleteAllByDump {
             dump,
             satype,
             src,
             dst,
         } => {
             let mut victims: Vec<Message> = Vec::new();
-            let errno = session.dump(dump, |entry| {
+            let errno = session.dump_bytes(dump, |entry| {
                 if entry.header.satype == *satype && endpoints_match(entry, src, dst) {
                     victims.push(delete_for(entry));
                 }
             })?;
-            if errno != 0 && errno != libc::ENOENT as u8 {
-                return Ok(Outcome::KernelError(kernel_error_text(
-                    dump.header.msg_type,
-                    errno,
-                )));
+            if errno != 0 && i32::from(errno) != libc::ENOENT {
+                return Ok(Outcome::KernelError(kernel_error_text(SADB_DUMP, errno)));
             }
             for delete in victims {
                 let reply = session.transact(&delete)?;
-                if let Outcome::KernelError(e) = check(&reply) {
+                if let Outcome::KernelError(e) = status(SADB_DELETE, reply.header.errno) {
                     return Ok(Outcome::KernelError(e));
                 }
             }
@@ -169,15 +158,15 @@ fn delete_for(entry: &Message) -> Message {
     msg
 }
 
-fn check(reply: &Message) -> Outcome {
-    match reply.header.errno {
+fn status(msg_type: u8, errno: u8) -> Outcome {
+    match errno {
         0 => Outcome::Done,
-        e => Outcome::KernelError(kernel_error_text(reply.header.msg_type, e)),
+        e => Outcome::KernelError(kernel_error_text(msg_type, e)),
     }
 }
 
-fn report_kernel_error(script: &Script, statement: &Statement, text: &str) {
-    let (line, col) = diag::line_col(&script.text, statement.span.start);
+fn report_kernel_error(script: &Script, statement: Span, text: &str) {
+    let (line, col) = diag::line_col(&script.text, statement.start);
     println!("The result of line {line}: {text}.");
     eprintln!(
         "{}:{line}:{col}: error: the kernel rejected this statement: {text}",

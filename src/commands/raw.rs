@@ -25,7 +25,7 @@ pub fn send_raw(path: &std::path::Path, dialect: Dialect) -> i32 {
     while let Some(len) = pfkey::peek_len(rest).filter(|l| *l >= 16 && *l <= rest.len()) {
         let (one, tail) = rest.split_at(len);
         rest = tail;
-        match session.transact_raw(one) {
+        match session.transact_status(one) {
             Ok(0) => {}
             Ok(_) => failures += 1,
             Err(e) => {

@@ -1,32 +1,130 @@
-//! Parse and compile a whole script up front, so that nothing is sent unless all of it is valid.
+//! Parse, compile and encode a whole script up front, so that nothing is sent unless all of it
+//! is valid. Parsing (a thread per core) and compiling (this thread) run as a pipeline over
+//! pieces of the text, and only the encoded messages are kept, so memory stays small for big scripts.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc;
 
 use setkey::compile::{self, CompileOptions, Operation};
-use setkey::lang::{self, diag, Statement};
+use setkey::lang::{self, diag, Diagnostic, Span, Statement};
+use setkey::pfkey::{self, SockAddr};
 
 use super::input::Script;
 
-pub struct Compiled {
-    pub statements: Vec<Statement>,
-    pub operations: Vec<Vec<Operation>>,
+/// Pieces of about this many bytes go through the pipeline.
+const PIECE_LEN: usize = 64 * 1024;
+
+/// One encoded message and what to do with its reply.
+pub enum Action {
+    Send(Vec<u8>),
+    Get(Vec<u8>),
+    Dump(Vec<u8>),
+    DeleteAllByDump {
+        dump: Vec<u8>,
+        satype: u8,
+        src: SockAddr,
+        dst: SockAddr,
+    },
+    Exit,
 }
 
-/// All statements and their operations, or every error (parse and target errors alike,
-/// in source order) printed to stderr.
-pub fn compile_script(script: &Script, opts: &CompileOptions) -> Result<Compiled, ()> {
-    let (statements, mut errors) = lang::parse_partial(&script.text);
-    match compile::compile(&statements, opts) {
-        Ok(operations) if errors.is_empty() => {
-            return Ok(Compiled {
-                statements,
-                operations,
-            })
+/// An action and the statement it comes from.
+pub struct Step {
+    pub statement: Span,
+    pub action: Action,
+}
+
+/// Every step of the script, or every error (parse, target and encoding errors alike, in
+/// source order) printed to stderr.
+pub fn compile_script(script: &Script, opts: &CompileOptions) -> Result<Vec<Step>, ()> {
+    let source = script.text.as_str();
+    let pieces = lang::chunk_ranges(source, source.len() / PIECE_LEN + 1);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (sender, receiver) = mpsc::sync_channel(2 * workers);
+    let (steps, mut errors) = std::thread::scope(|scope| {
+        // Parsers take the pieces in turn; this thread compiles them back in order.
+        for worker in 0..workers {
+            let sender = sender.clone();
+            let pieces = &pieces;
+            scope.spawn(move || {
+                for (index, &(start, end)) in
+                    pieces.iter().enumerate().skip(worker).step_by(workers)
+                {
+                    if sender
+                        .send((index, lang::parse_range(source, start, end)))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
         }
-        Ok(_) => {}
-        Err(mut compile_errors) => errors.append(&mut compile_errors),
+        drop(sender);
+        let mut steps = Vec::new();
+        let mut errors = Vec::new();
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (index, parsed) in receiver {
+            waiting.insert(index, parsed);
+            while let Some((statements, mut parse_errors)) = waiting.remove(&next) {
+                next += 1;
+                errors.append(&mut parse_errors);
+                compile_piece(&statements, opts, &mut steps, &mut errors);
+            }
+        }
+        (steps, errors)
+    });
+    if errors.is_empty() {
+        return Ok(steps);
     }
     errors.sort_by_key(|d| d.span.start);
     report(script, &errors);
     Err(())
+}
+
+fn compile_piece(
+    statements: &[Statement],
+    opts: &CompileOptions,
+    steps: &mut Vec<Step>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for statement in statements {
+        match compile::compile_statement(statement, opts) {
+            Ok(ops) => {
+                for op in ops {
+                    match encode(op, opts) {
+                        Ok(action) => steps.push(Step {
+                            statement: statement.span,
+                            action,
+                        }),
+                        Err(e) => errors.push(Diagnostic::new(statement.span, e)),
+                    }
+                }
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+}
+
+fn encode(op: Operation, opts: &CompileOptions) -> Result<Action, String> {
+    let emit = |m: &pfkey::Message| pfkey::emit(m, opts.dialect).map_err(|e| e.to_string());
+    Ok(match op {
+        Operation::Send(m) => Action::Send(emit(&m)?),
+        Operation::Get(m) => Action::Get(emit(&m)?),
+        Operation::Dump(m) => Action::Dump(emit(&m)?),
+        Operation::DeleteAllByDump {
+            dump,
+            satype,
+            src,
+            dst,
+        } => Action::DeleteAllByDump {
+            dump: emit(&dump)?,
+            satype,
+            src,
+            dst,
+        },
+        Operation::Exit => Action::Exit,
+    })
 }
 
 pub fn report(script: &Script, errors: &[diag::Diagnostic]) {

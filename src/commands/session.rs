@@ -64,16 +64,21 @@ impl Session {
         }
     }
 
-    /// Sends `msg` with a fresh seq and our pid; returns the seq used.
-    pub fn send(&mut self, msg: &Message) -> Result<u32, SessionError> {
-        let mut msg = msg.clone();
+    /// Sends an encoded message with a fresh seq and our pid patched in; returns the seq.
+    pub fn send_bytes(&mut self, bytes: &[u8]) -> Result<u32, SessionError> {
+        if bytes.len() < 16 {
+            return Err(SessionError::Emit("message shorter than its header".into()));
+        }
+        let mut bytes = bytes.to_vec();
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1).max(1);
-        msg.header.seq = seq;
-        msg.header.pid = self.pid;
-        let bytes =
-            pfkey::emit(&msg, self.dialect).map_err(|e| SessionError::Emit(e.to_string()))?;
-        self.show(&msg, &bytes);
+        bytes[8..12].copy_from_slice(&seq.to_le_bytes());
+        bytes[12..16].copy_from_slice(&self.pid.to_le_bytes());
+        if self.verbose {
+            if let Ok(msg) = pfkey::parse(&bytes, self.dialect) {
+                self.show(&msg, &bytes);
+            }
+        }
         self.socket.send(&bytes)?;
         Ok(seq)
     }
@@ -95,15 +100,14 @@ impl Session {
         }
     }
 
-    /// Sends pre-built bytes (seq and pid patched in place) and returns the reply's errno.
-    pub fn transact_raw(&mut self, bytes: &[u8]) -> Result<u8, SessionError> {
-        let mut bytes = bytes.to_vec();
-        let seq = self.next_seq;
-        self.next_seq = self.next_seq.wrapping_add(1).max(1);
-        bytes[8..12].copy_from_slice(&seq.to_le_bytes());
-        bytes[12..16].copy_from_slice(&self.pid.to_le_bytes());
-        let msg_type = bytes[1];
-        self.socket.send(&bytes)?;
+    /// Sends an encoded request and returns only the reply's errno, reading no more of the
+    /// reply than its header (unless `-v` asks to see it).
+    pub fn transact_status(&mut self, bytes: &[u8]) -> Result<u8, SessionError> {
+        if self.verbose {
+            return self.transact_bytes(bytes).map(|r| r.header.errno);
+        }
+        let msg_type = bytes.get(1).copied().unwrap_or(0);
+        let seq = self.send_bytes(bytes)?;
         loop {
             let reply = self.socket.recv(REPLY_TIMEOUT)?;
             if let Some(h) = pfkey::peek_header(&reply) {
@@ -116,9 +120,17 @@ impl Session {
 
     /// One request, one reply (matched by type, seq and pid).
     pub fn transact(&mut self, msg: &Message) -> Result<Message, SessionError> {
-        let seq = self.send(msg)?;
+        let bytes =
+            pfkey::emit(msg, self.dialect).map_err(|e| SessionError::Emit(e.to_string()))?;
+        self.transact_bytes(&bytes)
+    }
+
+    /// One encoded request, one decoded reply.
+    pub fn transact_bytes(&mut self, bytes: &[u8]) -> Result<Message, SessionError> {
+        let msg_type = bytes.get(1).copied().unwrap_or(0);
+        let seq = self.send_bytes(bytes)?;
         loop {
-            let reply = self.recv_ours(msg.header.msg_type)?;
+            let reply = self.recv_ours(msg_type)?;
             if reply.header.seq == seq {
                 return Ok(reply);
             }
@@ -127,14 +139,22 @@ impl Session {
 
     /// Sends a dump request and calls `entry` for every reply until the one with seq 0
     /// (or an error reply, which is returned as the errno).
-    pub fn dump(
+    pub fn dump(&mut self, msg: &Message, entry: impl FnMut(&Message)) -> Result<u8, SessionError> {
+        let bytes =
+            pfkey::emit(msg, self.dialect).map_err(|e| SessionError::Emit(e.to_string()))?;
+        self.dump_bytes(&bytes, entry)
+    }
+
+    /// `dump` for an encoded request.
+    pub fn dump_bytes(
         &mut self,
-        msg: &Message,
+        bytes: &[u8],
         mut entry: impl FnMut(&Message),
     ) -> Result<u8, SessionError> {
-        self.send(msg)?;
+        let msg_type = bytes.get(1).copied().unwrap_or(0);
+        self.send_bytes(bytes)?;
         loop {
-            let reply = self.recv_ours(msg.header.msg_type)?;
+            let reply = self.recv_ours(msg_type)?;
             if reply.header.errno != 0 {
                 return Ok(reply.header.errno);
             }

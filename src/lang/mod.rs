@@ -15,4 +15,4 @@ mod values;
 
 pub use ast::*;
 pub use diag::Diagnostic;
-pub use parser::{parse, parse_partial};
+pub use parser::{chunk_ranges, parse, parse_partial, parse_range};

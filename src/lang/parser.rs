@@ -1,4 +1,5 @@
-//! The pest parser over `grammar.pest` and the statement-by-statement driver with recovery.
+//! The pest parser over `grammar.pest` and the statement-by-statement driver with recovery,
+//! run on several threads for long texts.
 
 use pest::Parser;
 
@@ -20,13 +21,72 @@ pub fn parse(source: &str) -> Result<Vec<Statement>, Vec<Diagnostic>> {
     }
 }
 
+/// Texts at least this long are cut into pieces parsed on several threads.
+const PARALLEL_MIN_LEN: usize = 256 * 1024;
+
 /// Every statement that parsed, and the errors of those that did not.
 pub fn parse_partial(source: &str) -> (Vec<Statement>, Vec<Diagnostic>) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if source.len() < PARALLEL_MIN_LEN || threads < 2 {
+        return parse_range(source, 0, source.len());
+    }
+    let ranges = chunk_ranges(source, threads);
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .iter()
+            .map(|&(start, end)| scope.spawn(move || parse_range(source, start, end)))
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
+    });
+    let total = parts
+        .iter()
+        .map(|p| p.as_ref().map_or(0, |p| p.0.len()))
+        .sum();
+    let mut statements = Vec::with_capacity(total);
+    let mut errors = Vec::new();
+    for part in parts {
+        match part {
+            Ok((mut s, mut e)) => {
+                statements.append(&mut s);
+                errors.append(&mut e);
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+    (statements, errors)
+}
+
+/// Cuts `source` into about `pieces` ranges, each ending just after a `;` that ends a
+/// statement (outside quotes and comments), so that no statement spans two ranges.
+pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
+    let step = source.len() / pieces;
+    let mut cuts = vec![0];
+    let mut next = step;
+    let (mut in_quote, mut in_comment) = (false, false);
+    for (i, &b) in source.as_bytes().iter().enumerate() {
+        match b {
+            b'\n' if in_comment => in_comment = false,
+            _ if in_comment => {}
+            b'"' => in_quote = !in_quote,
+            b'#' if !in_quote => in_comment = true,
+            b';' if !in_quote && i >= next && cuts.len() < pieces => {
+                cuts.push(i + 1);
+                next = i + step;
+            }
+            _ => {}
+        }
+    }
+    cuts.push(source.len());
+    cuts.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Parses the statements of `source[start..end]`, which holds whole statements.
+pub fn parse_range(source: &str, start: usize, end: usize) -> (Vec<Statement>, Vec<Diagnostic>) {
     let mut statements = Vec::new();
     let mut errors = Vec::new();
-    let mut offset = 0;
-    while offset < source.len() {
-        let rest = &source[offset..];
+    let mut offset = start;
+    while offset < end {
+        let rest = &source[offset..end];
         let item = match LangParser::parse(Rule::item, rest) {
             Ok(mut pairs) => match pairs.next() {
                 Some(item) => item,
@@ -68,5 +128,53 @@ fn statement_error(source: &str, start: usize) -> Diagnostic {
             },
             "this statement could not be parsed",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_end_after_statements_not_inside_quotes_or_comments() {
+        let text = "add \"a;b\" x; # c;d\nflush; spdflush; dump;";
+        let ranges = chunk_ranges(text, 3);
+        assert_eq!(ranges.first().map(|r| r.0), Some(0));
+        assert_eq!(ranges.last().map(|r| r.1), Some(text.len()));
+        for (start, end) in &ranges {
+            assert!(*end == text.len() || text.as_bytes()[end - 1] == b';');
+            assert!(start <= end);
+        }
+        let cut_points: Vec<usize> = ranges.iter().map(|r| r.1).collect();
+        assert!(
+            !cut_points.contains(&6),
+            "cut inside the quotes: {ranges:?}"
+        );
+        assert!(
+            !cut_points.contains(&17),
+            "cut inside the comment: {ranges:?}"
+        );
+    }
+
+    #[test]
+    fn parallel_and_serial_parses_agree() {
+        let mut text = String::new();
+        for i in 0..6000 {
+            text.push_str(&format!(
+                "add 10.0.{}.{} 10.1.0.1 esp {} -E aes-cbc 0x00112233445566778899aabbccddeeff; # x;\n",
+                i / 256,
+                i % 256,
+                0x1000 + i
+            ));
+            if i == 4321 {
+                text.push_str("add 10.0.0.1 10.0.0.2 espp 1;\n");
+            }
+        }
+        assert!(text.len() > PARALLEL_MIN_LEN);
+        let serial = parse_range(&text, 0, text.len());
+        let parallel = parse_partial(&text);
+        assert_eq!(serial, parallel);
+        assert_eq!(parallel.0.len(), 6000);
+        assert_eq!(parallel.1.len(), 1);
     }
 }
