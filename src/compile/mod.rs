@@ -6,9 +6,11 @@ mod spd;
 
 use std::net::IpAddr;
 
-use crate::lang::{Diagnostic, Host, SaProtocol, Span, Statement, StatementKind};
+use crate::lang::{
+    Diagnostic, Host, SaProtocol, SecurityContext, Span, Spanned, Statement, StatementKind,
+};
 use crate::pfkey::consts::*;
-use crate::pfkey::{Address, AddressKind, Dialect, Extension, Message, SockAddr};
+use crate::pfkey::{Address, AddressKind, Dialect, Extension, Message, SecCtx, SockAddr};
 
 #[derive(Debug, Clone, Copy)]
 pub struct CompileOptions {
@@ -189,6 +191,23 @@ fn address(kind: AddressKind, addr: SockAddr, proto: u8, prefixlen: u8) -> Exten
             addr,
         },
     )
+}
+
+/// `-ctx doi alg "text"`: a Linux security context; `ctx_len` counts the NUL, as setkey sends it.
+fn security_context(
+    cx: Cx,
+    ctx: &Option<Spanned<SecurityContext>>,
+    errors: &mut Errors,
+) -> Option<Extension> {
+    let c = ctx.as_ref()?;
+    errors.check(cx.require(&[Dialect::Linux], "-ctx (a security context)", c.span))?;
+    let mut context = c.value.context.clone().into_bytes();
+    context.push(0);
+    Some(Extension::SecCtx(SecCtx {
+        alg: c.value.alg,
+        doi: c.value.doi,
+        context,
+    }))
 }
 
 /// Collects the errors of independent checks so that a statement reports all of them.

@@ -3,7 +3,9 @@
 use zeroize::Zeroizing;
 
 use super::algorithms::{self, KeyRule, Support};
-use super::{address, full_prefix, host_sockaddr, sockaddr, Cx, Errors, Operation};
+use super::{
+    address, full_prefix, host_sockaddr, security_context, sockaddr, Cx, Errors, Operation,
+};
 use crate::lang::{
     DeleteAll, Diagnostic, EncryptAlgorithm, KeyBytes, Mode, PadOption, SaProtocol, SaStatement,
     Span, Spanned,
@@ -11,7 +13,7 @@ use crate::lang::{
 use crate::pfkey::consts::*;
 use crate::pfkey::{
     AddressKind, Dialect, Extension, Key, KeyKind, Lifetime, LifetimeKind, Message, NatTPortKind,
-    Sa, Sa2, SecCtx, SpiRange,
+    Sa, Sa2, SpiRange,
 };
 
 const NATT_DEFAULT_PORT: u16 = 4500;
@@ -285,16 +287,7 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, auth_id, encrypt_id, flags);
     let lifetime_exts = lifetimes(cx, s, &mut errors);
     let o = &s.options;
-    let ctx = o.ctx.as_ref().and_then(|c| {
-        errors.check(cx.require(&[Dialect::Linux], "-ctx (a security context)", c.span))?;
-        let mut context = c.value.context.clone().into_bytes();
-        context.push(0);
-        Some(Extension::SecCtx(SecCtx {
-            alg: c.value.alg,
-            doi: c.value.doi,
-            context,
-        }))
-    });
+    let ctx = security_context(cx, &o.ctx, &mut errors);
     if let Some(h) = &o.hwif {
         // FreeBSD's setkey accepts -hwif on add but never sends it; neither do we.
         errors.check(cx.require(&[Dialect::FreeBsd], "-hwif", h.span));

@@ -1,12 +1,14 @@
 //! SPD statements: spdadd, spdupdate, spddelete, `spdadd tagged`, and the policy extension.
 
-use super::{address, full_prefix, sockaddr, CompileOptions, Cx, Errors, Operation};
+use super::{
+    address, full_prefix, security_context, sockaddr, CompileOptions, Cx, Errors, Operation,
+};
 use crate::lang::{
     Diagnostic, Direction, IpsecProtocol, Level, Mode, PolicyAction, PolicySpec, Port, Priority,
     PriorityBase, Selector, Span, Spanned, SpdStatement, UpperMisc, UpperProtocol,
 };
 use crate::pfkey::consts::*;
-use crate::pfkey::{AddressKind, Dialect, Extension, IfHwOffload, IpsecRequest, Policy, SecCtx};
+use crate::pfkey::{AddressKind, Dialect, Extension, IfHwOffload, IpsecRequest, Policy};
 
 const IPPROTO_GRE: u8 = 47;
 const IPPROTO_MH: u8 = 135;
@@ -33,16 +35,7 @@ pub(super) fn spd(
     };
     let ports = selector_ports(cx, s, upper, &mut errors);
     let policy = errors.check(policy(cx, &s.policy).map_err(|mut e| e.remove(0)));
-    let ctx = s.ctx.as_ref().and_then(|c| {
-        errors.check(cx.require(&[Dialect::Linux], "-ctx (a security context)", c.span))?;
-        let mut context = c.value.context.clone().into_bytes();
-        context.push(0);
-        Some(Extension::SecCtx(SecCtx {
-            alg: c.value.alg,
-            doi: c.value.doi,
-            context,
-        }))
-    });
+    let ctx = security_context(cx, &s.ctx, &mut errors);
     let hwif = s.hwif.as_ref().and_then(|h| {
         errors.check(cx.require(&[Dialect::FreeBsd], "-hwif", h.span))?;
         Some(Extension::IfHwOffload(IfHwOffload {

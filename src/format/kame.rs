@@ -8,7 +8,7 @@ use super::names;
 use crate::pfkey::consts::*;
 use crate::pfkey::{
     AddressKind, Dialect, Extension, KeyKind, Lifetime, LifetimeKind, Message, NatTPortKind,
-    Policy, SockAddr,
+    SockAddr,
 };
 
 /// What the caller knows that the message does not: the clock, `-p`, and protocol names.
@@ -24,20 +24,6 @@ pub struct DumpContext<'a> {
 /// Whether `dialect`'s setkey is FreeBSD's (KAME) or ipsec-tools (NetBSD, Linux).
 fn is_freebsd(dialect: Dialect) -> bool {
     dialect == Dialect::FreeBsd
-}
-
-fn address(msg: &Message, kind: AddressKind) -> Option<&crate::pfkey::Address> {
-    msg.extensions.iter().find_map(|e| match e {
-        Extension::Address(k, a) if *k == kind => Some(a),
-        _ => None,
-    })
-}
-
-fn lifetime(msg: &Message, kind: LifetimeKind) -> Option<&Lifetime> {
-    msg.extensions.iter().find_map(|e| match e {
-        Extension::Lifetime(k, l) if *k == kind => Some(l),
-        _ => None,
-    })
 }
 
 fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
@@ -73,14 +59,8 @@ pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
 
 fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let fb = is_freebsd(dialect);
-    let sa = msg.extensions.iter().find_map(|e| match e {
-        Extension::Sa(s) => Some(s),
-        _ => None,
-    });
-    let sa2 = msg.extensions.iter().find_map(|e| match e {
-        Extension::Sa2(s) => Some(s),
-        _ => None,
-    });
+    let sa = msg.sa();
+    let sa2 = msg.sa2();
     let natt_type = msg.extensions.iter().find_map(|e| match e {
         Extension::NatTType { nat_type, .. } => Some(*nat_type),
         _ => None,
@@ -102,7 +82,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         }
     };
 
-    let Some(src) = address(msg, AddressKind::Src) else {
+    let Some(src) = msg.address(AddressKind::Src) else {
         out.push_str("no ADDRESS_SRC extension.\n");
         return;
     };
@@ -111,7 +91,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     if !fb {
         out.push(' ');
     }
-    let Some(dst) = address(msg, AddressKind::Dst) else {
+    let Some(dst) = msg.address(AddressKind::Dst) else {
         out.push_str(if fb {
             "\nno ADDRESS_DST extension.\n"
         } else {
@@ -156,9 +136,9 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         sa2.reqid
     );
     if use_natt {
-        let oai = address(msg, AddressKind::NatTOai);
+        let oai = msg.address(AddressKind::NatTOai);
         if fb {
-            let oar = address(msg, AddressKind::NatTOar);
+            let oar = msg.address(AddressKind::NatTOar);
             if oai.is_some() || oar.is_some() {
                 out.push_str("\tNAT:");
                 if let Some(a) = oai {
@@ -173,12 +153,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
             let _ = writeln!(out, "\tNAT OA={}", host(&a.addr));
         }
     }
-    let key = |kind| {
-        msg.extensions.iter().find_map(|e| match e {
-            Extension::Key(k, key) if *k == kind => Some(key),
-            _ => None,
-        })
-    };
+    let key = |kind| msg.key(kind);
     if satype == SADB_X_SATYPE_IPCOMP {
         let _ = write!(out, "\tC: {}", names::compress_name(sa.encrypt));
     } else if satype == SADB_SATYPE_ESP {
@@ -216,7 +191,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         sa.flags,
         names::table_or_number(names::STATES, sa.state)
     );
-    if let Some(cur) = lifetime(msg, LifetimeKind::Current) {
+    if let Some(cur) = msg.lifetime(LifetimeKind::Current) {
         lifetime_block(out, cur, msg, ctx.now);
     }
     if !fb {
@@ -235,8 +210,8 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
 }
 
 fn lifetime_block(out: &mut String, cur: &Lifetime, msg: &Message, now: u64) {
-    let hard = lifetime(msg, LifetimeKind::Hard);
-    let soft = lifetime(msg, LifetimeKind::Soft);
+    let hard = msg.lifetime(LifetimeKind::Hard);
+    let soft = msg.lifetime(LifetimeKind::Soft);
     let diff = if cur.addtime == 0 {
         0
     } else {
@@ -295,24 +270,17 @@ pub fn sp_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
     out
 }
 
-pub(super) fn policy_ext(msg: &Message) -> Option<&Policy> {
-    msg.extensions.iter().find_map(|e| match e {
-        Extension::Policy(p) => Some(p),
-        _ => None,
-    })
-}
-
 pub(super) fn src_dst(msg: &Message) -> Option<(&crate::pfkey::Address, &crate::pfkey::Address)> {
     Some((
-        address(msg, AddressKind::Src)?,
-        address(msg, AddressKind::Dst)?,
+        msg.address(AddressKind::Src)?,
+        msg.address(AddressKind::Dst)?,
     ))
 }
 
 pub(super) fn lifetimes(msg: &Message) -> (Option<&Lifetime>, Option<&Lifetime>) {
     (
-        lifetime(msg, LifetimeKind::Current),
-        lifetime(msg, LifetimeKind::Hard),
+        msg.lifetime(LifetimeKind::Current),
+        msg.lifetime(LifetimeKind::Hard),
     )
 }
 

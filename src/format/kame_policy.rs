@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::ctime::ctime20;
-use super::kame::{addr_port, host, lifetimes, policy_ext, sec_ctx, src_dst, DumpContext};
+use super::kame::{addr_port, host, lifetimes, sec_ctx, src_dst, DumpContext};
 use crate::pfkey::consts::*;
 use crate::pfkey::{Dialect, IpsecRequest, Message, Policy, SockAddr};
 
@@ -13,7 +13,7 @@ const IPPROTO_MH: u8 = 135;
 
 pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let fb = dialect == Dialect::FreeBsd;
-    let policy = policy_ext(msg);
+    let policy = msg.policy();
     let per_socket_linux = dialect == Dialect::Linux && policy.is_some_and(|p| p.id % 8 >= 3);
     if per_socket_linux {
         out.push_str("(per-socket policy) ");
