@@ -127,6 +127,10 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", hide = true)]
     pub send_raw: Option<PathBuf>,
 
+    /// Also write every message received from the kernel, raw, to FILE.
+    #[arg(long, value_name = "FILE", hide = true)]
+    pub record: Option<PathBuf>,
+
     /// Print help.
     #[arg(short = '?', long = "help", action = ArgAction::Help)]
     pub help: Option<bool>,

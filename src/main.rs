@@ -73,6 +73,7 @@ fn run(cli: &Cli) -> i32 {
             verbose: cli.verbose,
             hex: cli.hex_dump(),
             repeat: cli.loop_dump,
+            record: cli.record.clone(),
         });
     }
     if cli.flush {

@@ -21,6 +21,8 @@ pub struct DumpOptions {
     pub hex: bool,
     /// `-l`: the short listing, every second, until interrupted.
     pub repeat: bool,
+    /// `--record FILE`: also write the kernel's replies, raw, to FILE.
+    pub record: Option<std::path::PathBuf>,
 }
 
 pub fn run(opts: &DumpOptions) -> i32 {
@@ -67,6 +69,12 @@ fn dump_once(opts: &DumpOptions) -> i32 {
             return 1;
         }
     };
+    if let Some(path) = &opts.record {
+        if let Err(e) = session.record_to(path) {
+            eprintln!("setkey: {}: {e}", path.display());
+            return 1;
+        }
+    }
     let request = if opts.policy {
         Message::new(SADB_X_SPDDUMP, opts.scope_mask)
     } else {

@@ -16,6 +16,8 @@ pub struct Session {
     /// `-v`: print each message sent and received.
     pub verbose: bool,
     pub hex: bool,
+    /// Where every message received is also written, raw (`--record`).
+    record: Option<std::fs::File>,
 }
 
 #[derive(Debug)]
@@ -51,7 +53,14 @@ impl Session {
             next_seq: 1,
             verbose,
             hex,
+            record: None,
         })
+    }
+
+    /// Also writes every message received from now on to `path`.
+    pub fn record_to(&mut self, path: &std::path::Path) -> std::io::Result<()> {
+        self.record = Some(std::fs::File::create(path)?);
+        Ok(())
     }
 
     fn show(&self, msg: &Message, bytes: &[u8]) {
@@ -92,6 +101,11 @@ impl Session {
             };
             if header.pid != self.pid || header.msg_type != msg_type {
                 continue;
+            }
+            if let Some(file) = &mut self.record {
+                use std::io::Write;
+                file.write_all(&bytes)
+                    .map_err(|e| SessionError::Emit(format!("--record: {e}")))?;
             }
             let msg = pfkey::parse(&bytes, self.dialect)
                 .map_err(|e| SessionError::Decode(e.to_string()))?;

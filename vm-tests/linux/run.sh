@@ -84,6 +84,15 @@ set -e
 echo "== VM run took $(( $(date +%s) - start )) s"
 
 if [ "${VM_RECORD:-0}" = 1 ]; then
+    python3 - "$log" "$top/tests/data" <<'PY'
+import pathlib, re, sys
+log, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for name, body in re.findall(r"----- BEGIN-HEX (\S+)\r?\n(.*?)----- END-HEX", log.read_text(errors="replace"), re.S):
+    path = out / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes.fromhex("".join(body.split())))
+    print(f"recorded {path}")
+PY
     awk -v top="$top/vm-tests/scenarios" '
         /^----- BEGIN / { file = top "/" $3; sub(/\r$/, "", file); printf "" > file; writing = 1; next }
         /^----- END / { writing = 0; close(file); next }

@@ -5,7 +5,6 @@ status=0
 sh /vm-tests/scenarios/run.sh || status=1
 sh /vm-tests/scenarios/bigdump.sh || status=1
 sh /vm-tests/scenarios/monitor-basic.sh || status=1
-if [ -f /vm-tests/linux/monitor.sh ]; then
-    sh /vm-tests/linux/monitor.sh || status=1
-fi
+sh /vm-tests/linux/monitor.sh || status=1
+sh /vm-tests/linux/record.sh || status=1
 exit "$status"
