@@ -21,7 +21,7 @@ pub struct ApplyOptions {
 /// Exit status: 0 when every statement succeeded, 1 when any failed (0 with `--compat-exit`
 /// for kernel errors); nothing is sent when the script does not compile.
 pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
-    let Ok(steps) = compile_script(script, &opts.compile) else {
+    let Ok(steps) = compile_script(script, &opts.compile, true) else {
         return 1;
     };
     let mut session = match Session::open(opts.compile.dialect, opts.verbose, opts.hex) {

@@ -19,7 +19,8 @@ pub struct CheckOptions {
 
 /// Compiles the whole script; prints every error (and nothing else) if any; returns the exit status.
 pub fn run(script: &Script, opts: &CheckOptions) -> i32 {
-    let Ok(steps) = compile_script(script, &opts.compile) else {
+    let keep = opts.verbose || opts.emit_raw.is_some();
+    let Ok(steps) = compile_script(script, &opts.compile, keep) else {
         return 1;
     };
     let dialect = opts.compile.dialect;

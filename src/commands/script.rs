@@ -35,8 +35,9 @@ pub struct Step {
 }
 
 /// Every step of the script, or every error (parse, target and encoding errors alike, in
-/// source order) printed to stderr.
-pub fn compile_script(script: &Script, opts: &CompileOptions) -> Result<Vec<Step>, ()> {
+/// source order) printed to stderr. With `keep` false the steps are checked and dropped
+/// (an empty list comes back): enough for `-n`, and light on memory.
+pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Result<Vec<Step>, ()> {
     let source = script.text.as_str();
     let pieces = lang::chunk_ranges(source, source.len() / PIECE_LEN + 1);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -69,7 +70,11 @@ pub fn compile_script(script: &Script, opts: &CompileOptions) -> Result<Vec<Step
             while let Some((statements, mut parse_errors)) = waiting.remove(&next) {
                 next += 1;
                 errors.append(&mut parse_errors);
+                let first_new = steps.len();
                 compile_piece(&statements, opts, &mut steps, &mut errors);
+                if !keep {
+                    steps.truncate(first_new);
+                }
             }
         }
         (steps, errors)
