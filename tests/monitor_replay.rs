@@ -271,18 +271,65 @@ fn undecodable_messages_are_dumped_and_the_monitor_goes_on() {
 }
 
 #[test]
-fn raw_timestamps_with_xx() {
-    let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
-        .args(["-xx", "--target", "netbsd", "--replay", "/dev/null"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let mut bytes = Vec::new();
+fn timestamps_local_with_x_and_raw_with_xx() {
     let one = emit(&msg(SADB_FLUSH, 0, vec![]), Dialect::NetBsd).unwrap();
-    bytes.extend_from_slice(&one);
-    let (_, text) = replay(Dialect::NetBsd, &[], &bytes);
+    let (_, text) = replay(Dialect::NetBsd, &[], &one);
     assert!(
         text.starts_with("00:00:00.000000 \n# FLUSH unspec\n"),
         "{text}"
     );
+    // A second -x makes -xx: seconds.microseconds since the epoch.
+    let (_, text) = replay(Dialect::NetBsd, &["-x"], &one);
+    assert!(text.starts_with("0.000000 \n# FLUSH unspec\n"), "{text}");
+}
+
+#[test]
+fn random_and_mutated_messages_never_crash_the_monitor() {
+    // A fixed-seed generator: the same inputs every run.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let valid = wire(Dialect::Linux);
+    for dialect in Dialect::ALL {
+        let mut blob = Vec::new();
+        for _ in 0..300 {
+            // A header announcing a length, then bytes that are random or a mutated message.
+            let len = (next() % 40 + 2) as usize * 8;
+            let mut msg: Vec<u8> = if next() % 2 == 0 {
+                (0..len).map(|_| next() as u8).collect()
+            } else {
+                let start = (next() as usize % (valid.len() / 8)) * 8;
+                valid[start..].iter().copied().take(len).collect()
+            };
+            msg.resize(len, 0);
+            msg[0] = 2;
+            msg[4..6].copy_from_slice(&((len / 8) as u16).to_le_bytes());
+            for _ in 0..4 {
+                let at = next() as usize % len;
+                msg[at] = next() as u8;
+            }
+            msg[4..6].copy_from_slice(&((len / 8) as u16).to_le_bytes());
+            blob.extend_from_slice(&msg);
+        }
+        for extra in [&[][..], &["--json"][..]] {
+            let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
+                .args(["-x", "--target", dialect.name(), "--replay"])
+                .arg({
+                    let path = std::env::temp_dir()
+                        .join(format!("setkey-fuzz-{}-{dialect}.bin", std::process::id()));
+                    std::fs::write(&path, &blob).unwrap();
+                    path
+                })
+                .args(extra)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{dialect} {extra:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
 }
