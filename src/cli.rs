@@ -16,7 +16,8 @@ use setkey::pfkey::Dialect;
                       setkey [-nv] [--target OS] -f FILE\n       \
                       setkey [-Palpv] -D\n       \
                       setkey [-Pv] -F\n       \
-                      setkey [-h] -x"
+                      setkey [-h] -x\n       \
+                      setkey [-v] FILE..."
 )]
 pub struct Cli {
     /// Read statements from standard input.
@@ -135,7 +136,7 @@ pub struct Cli {
     #[arg(short = '?', long = "help", action = ArgAction::Help)]
     pub help: Option<bool>,
 
-    /// Files of raw PF_KEY messages to decode and print.
+    /// Files of raw PF_KEY messages to print as kernel replies.
     #[arg(value_name = "FILE")]
     pub message_files: Vec<PathBuf>,
 }

@@ -6,11 +6,16 @@ mod commands;
 use clap::Parser;
 
 use cli::Cli;
-use commands::{apply, check, dump, flush, input, monitor, raw};
+use commands::{apply, check, decode, dump, flush, input, monitor, raw};
 use setkey::compile::CompileOptions;
 use setkey::pfkey::Dialect;
 
 fn main() {
+    // Like the C tool, end quietly when the reader of our output goes away (`setkey -D | head`).
+    // SAFETY: setting a signal's disposition to its default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -92,8 +97,7 @@ fn run(cli: &Cli) -> i32 {
         };
     }
     if !cli.message_files.is_empty() {
-        eprintln!("setkey: decoding message files is not supported yet");
-        return 1;
+        return decode::run(&cli.message_files, dialect, cli.verbose);
     }
     eprintln!("setkey: nothing to do; see setkey --help");
     1

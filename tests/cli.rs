@@ -233,3 +233,36 @@ fn syntax_and_target_errors_are_reported_together_in_source_order() {
         "{stderr}"
     );
 }
+
+#[test]
+fn raw_message_files_print_like_kernel_replies() {
+    let out = setkey(&["--target", "linux", "tests/data/linux/sad.bin"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\tesp mode=tunnel spi=28673(0x00007001) reqid=7(0x00000007)\n"));
+    assert_eq!(stdout.matches("\tsadb_seq=").count(), 10, "{stdout}");
+    let out = setkey(&["--target", "linux", "Cargo.toml"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("setkey: Cargo.toml: "),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_setkey"))
+        .args(["--target", "linux", "tests/data/linux/spd.bin"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -6,15 +6,9 @@ use setkey::pfkey::{self, Dialect, Message};
 
 /// Splits a file of concatenated messages and decodes each.
 fn messages(bytes: &[u8]) -> Vec<Message> {
-    let mut out = Vec::new();
-    let mut rest = bytes;
-    while let Some(len) = pfkey::peek_len(rest).filter(|l| *l >= 16 && *l <= rest.len()) {
-        let (one, tail) = rest.split_at(len);
-        out.push(pfkey::parse(one, Dialect::Linux).expect("a recorded reply decodes"));
-        rest = tail;
-    }
-    assert!(rest.is_empty(), "{} trailing bytes", rest.len());
-    out
+    pfkey::split(bytes)
+        .map(|one| pfkey::parse(one, Dialect::Linux).expect("a recorded reply decodes"))
+        .collect()
 }
 
 fn protocol_name(n: u8) -> Option<String> {

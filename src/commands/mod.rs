@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod check;
+pub mod decode;
 pub mod dump;
 pub mod flush;
 pub mod input;

@@ -185,17 +185,8 @@ pub fn replay(path: &std::path::Path, opts: &MonitorOptions) -> i32 {
     let mut counts = BTreeMap::new();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut rest = &bytes[..];
-    while !rest.is_empty() {
-        let len = pfkey::peek_len(rest).unwrap_or(0);
-        let len = if len == 0 || len > rest.len() {
-            rest.len()
-        } else {
-            len
-        };
-        let (one, tail) = rest.split_at(len);
+    for one in pfkey::split(&bytes) {
         let _ = out.write_all(render_at(one, opts, &mut counts, (0, 0)).as_bytes());
-        rest = tail;
     }
     let _ = out.flush();
     drop(out);

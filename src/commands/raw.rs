@@ -21,10 +21,14 @@ pub fn send_raw(path: &std::path::Path, dialect: Dialect) -> i32 {
         }
     };
     let mut failures = 0u64;
-    let mut rest = &bytes[..];
-    while let Some(len) = pfkey::peek_len(rest).filter(|l| *l >= 16 && *l <= rest.len()) {
-        let (one, tail) = rest.split_at(len);
-        rest = tail;
+    for one in pfkey::split(&bytes) {
+        if pfkey::peek_len(one) != Some(one.len()) {
+            eprintln!(
+                "setkey: {}: trailing bytes that are not a message",
+                path.display()
+            );
+            return 1;
+        }
         match session.transact_status(one) {
             Ok(0) => {}
             Ok(_) => failures += 1,
@@ -33,13 +37,6 @@ pub fn send_raw(path: &std::path::Path, dialect: Dialect) -> i32 {
                 return 1;
             }
         }
-    }
-    if !rest.is_empty() {
-        eprintln!(
-            "setkey: {}: trailing bytes that are not a message",
-            path.display()
-        );
-        return 1;
     }
     if failures > 0 {
         eprintln!("setkey: {failures} messages were rejected by the kernel");

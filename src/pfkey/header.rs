@@ -49,3 +49,20 @@ pub fn peek(bytes: &[u8]) -> Option<Header> {
 pub fn peek_len(bytes: &[u8]) -> Option<usize> {
     parse(bytes).ok().map(|(_, len)| usize::from(len) * 8)
 }
+
+/// Splits concatenated messages by the lengths their headers announce. The last item holds
+/// whatever is left when a header is short, announces no length or more bytes than remain.
+pub fn split(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let len = peek_len(rest)
+            .filter(|l| *l >= HEADER_LEN && *l <= rest.len())
+            .unwrap_or(rest.len());
+        let (one, tail) = rest.split_at(len);
+        rest = tail;
+        Some(one)
+    })
+}

@@ -24,7 +24,7 @@ mod sockaddr;
 pub use dialect::{Dialect, ExtEntry, ExtSlot};
 pub use emit::emit;
 pub use error::{EmitError, ParseContext, ParseError};
-pub use header::{peek as peek_header, peek_len};
+pub use header::{peek as peek_header, peek_len, split};
 pub use message::*;
 pub use names::{ext_type_name, ext_type_number, msg_type_name, satype_name};
 pub use parse::parse;
