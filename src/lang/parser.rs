@@ -59,21 +59,32 @@ pub fn parse_partial(source: &str) -> (Vec<Statement>, Vec<Diagnostic>) {
 /// Cuts `source` into about `pieces` ranges, each ending just after a `;` that ends a
 /// statement (outside quotes and comments), so that no statement spans two ranges.
 pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
-    let step = source.len() / pieces;
+    let bytes = source.as_bytes();
+    let step = source.len() / pieces.max(1);
     let mut cuts = vec![0];
     let mut next = step;
-    let (mut in_quote, mut in_comment) = (false, false);
-    for (i, &b) in source.as_bytes().iter().enumerate() {
-        match b {
-            b'\n' if in_comment => in_comment = false,
-            _ if in_comment => {}
-            b'"' => in_quote = !in_quote,
-            b'#' if !in_quote => in_comment = true,
-            b';' if !in_quote && i >= next && cuts.len() < pieces => {
-                cuts.push(i + 1);
-                next = i + step;
+    let mut at = 0;
+    while cuts.len() < pieces {
+        let Some(found) = memchr::memchr3(b'"', b'#', b';', &bytes[at..]) else {
+            break;
+        };
+        let i = at + found;
+        at = i + 1;
+        let closing = match bytes[i] {
+            b'"' => b'"',
+            b'#' => b'\n',
+            _ => {
+                if i >= next {
+                    cuts.push(i + 1);
+                    next = i + step;
+                }
+                continue;
             }
-            _ => {}
+        };
+        // Skip the quoted string or the comment: a `;` inside does not end a statement.
+        match memchr::memchr(closing, &bytes[at..]) {
+            Some(end) => at += end + 1,
+            None => break,
         }
     }
     cuts.push(source.len());
