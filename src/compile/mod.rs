@@ -7,7 +7,8 @@ mod spd;
 use std::net::IpAddr;
 
 use crate::lang::{
-    Diagnostic, Host, SaProtocol, SecurityContext, Span, Spanned, Statement, StatementKind,
+    AddressFlags, Diagnostic, Host, SaProtocol, SecurityContext, Span, Spanned, Statement,
+    StatementKind,
 };
 use crate::pfkey::consts::*;
 use crate::pfkey::{Address, AddressKind, Dialect, Extension, Message, SecCtx, SockAddr};
@@ -191,6 +192,33 @@ fn address(kind: AddressKind, addr: SockAddr, proto: u8, prefixlen: u8) -> Exten
             addr,
         },
     )
+}
+
+/// `-4`/`-6` restrict the statement's addresses to one family; src and dst must also agree,
+/// as the C setkey skips mixed pairs and fails when none is left.
+fn check_families(
+    flags: AddressFlags,
+    src: (IpAddr, Span),
+    dst: (IpAddr, Span),
+    errors: &mut Errors,
+) {
+    for (addr, span) in [src, dst] {
+        if flags.inet4_only && !addr.is_ipv4() {
+            errors.push(span, format!("-4 allows only IPv4 addresses, got {addr}"));
+        }
+        if flags.inet6_only && !addr.is_ipv6() {
+            errors.push(span, format!("-6 allows only IPv6 addresses, got {addr}"));
+        }
+    }
+    if src.0.is_ipv4() != dst.0.is_ipv4() {
+        errors.push(
+            dst.1,
+            format!(
+                "source {} and destination {} are not of the same address family",
+                src.0, dst.0
+            ),
+        );
+    }
 }
 
 /// `-ctx doi alg "text"`: a Linux security context; `ctx_len` counts the NUL, as setkey sends it.

@@ -4,7 +4,8 @@ use zeroize::Zeroizing;
 
 use super::algorithms::{self, KeyRule, Support};
 use super::{
-    address, full_prefix, host_sockaddr, security_context, sockaddr, Cx, Errors, Operation,
+    address, check_families, full_prefix, host_sockaddr, security_context, sockaddr, Cx, Errors,
+    Operation,
 };
 use crate::lang::{
     DeleteAll, Diagnostic, EncryptAlgorithm, KeyBytes, Mode, PadOption, SaProtocol, SaStatement,
@@ -144,6 +145,11 @@ fn sa_and_sa2(
 ) -> (Sa, Sa2, Option<Extension>) {
     let o = &s.options;
     let mut replay_ext = None;
+    if let Some(r) = &o.replay {
+        if matches!(s.protocol.value, SaProtocol::EspOld | SaProtocol::AhOld) {
+            errors.push(r.span, "replay prevention cannot be used with ah/esp-old");
+        }
+    }
     let replay = match &o.replay {
         None => 0,
         Some(r) if r.value <= 255 => r.value as u8,
@@ -224,9 +230,19 @@ fn lifetimes(cx: Cx, s: &SaStatement, errors: &mut Errors) -> Vec<Extension> {
     out
 }
 
+fn check_sa_families(s: &SaStatement, errors: &mut Errors) {
+    check_families(
+        s.flags,
+        (s.src.value.addr, s.src.span),
+        (s.dst.value.addr, s.dst.span),
+        errors,
+    );
+}
+
 /// `add` and `update`.
 pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<Diagnostic>> {
     let mut errors = Errors::default();
+    check_sa_families(s, &mut errors);
     let satype = errors.check(cx.satype(s.protocol.value, s.protocol.span));
     let algs = &s.algorithms;
     let mut encrypt_id = 0;
@@ -249,10 +265,27 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
             flags |= support.flags;
             keys.extend(ext);
         }
-        if alg.value == EncryptAlgorithm::AesGcm16 {
+        if matches!(
+            alg.value,
+            EncryptAlgorithm::AesGcm16 | EncryptAlgorithm::Chacha20Poly1305
+        ) {
             if let Some((auth, _)) = &algs.auth {
-                errors.push(auth.span, "aes-gcm-16 authenticates by itself: give no -A");
+                errors.push(
+                    auth.span,
+                    format!("{name} authenticates by itself: give no -A"),
+                );
             }
+        }
+        let old = matches!(s.protocol.value, SaProtocol::EspOld | SaProtocol::AhOld);
+        match alg.value {
+            EncryptAlgorithm::DesDeriv if old => errors.push(
+                alg.span,
+                "des-deriv needs new-style esp, not esp-old (algorithm mismatched)",
+            ),
+            EncryptAlgorithm::Des32Iv if !old => {
+                errors.push(alg.span, "des-32iv needs esp-old (algorithm mismatched)")
+            }
+            _ => {}
         }
     }
     if let Some((alg, key)) = &algs.auth {
@@ -401,6 +434,7 @@ pub(super) fn get_or_delete(
     msg_type: u8,
 ) -> Result<Message, Vec<Diagnostic>> {
     let mut errors = Errors::default();
+    check_sa_families(s, &mut errors);
     let satype = errors.check(cx.satype(s.protocol.value, s.protocol.span));
     let flags = sa_flags(cx, s, &mut errors);
     let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, 0, 0, flags);
@@ -441,9 +475,15 @@ pub(super) fn getspi(cx: Cx, s: &SaStatement, span: Span) -> Result<Message, Vec
 /// `deleteall`: BSD kernels delete every SA between two hosts for a DELETE without SA;
 /// Linux needs a dump and one DELETE per SA.
 pub(super) fn delete_all(cx: Cx, d: &DeleteAll) -> Result<Operation, Vec<Diagnostic>> {
-    let satype = cx
-        .satype(d.protocol.value, d.protocol.span)
-        .map_err(|e| vec![e])?;
+    let mut errors = Errors::default();
+    check_families(
+        d.flags,
+        (d.src.value.addr, d.src.span),
+        (d.dst.value.addr, d.dst.span),
+        &mut errors,
+    );
+    let satype = errors.check(cx.satype(d.protocol.value, d.protocol.span));
+    let satype = errors.finish(|| satype.unwrap_or(0))?;
     let plen = full_prefix(d.src.value.addr);
     let src = host_sockaddr(&d.src.value);
     let dst = host_sockaddr(&d.dst.value);

@@ -1,7 +1,8 @@
 //! SPD statements: spdadd, spdupdate, spddelete, `spdadd tagged`, and the policy extension.
 
 use super::{
-    address, full_prefix, security_context, sockaddr, CompileOptions, Cx, Errors, Operation,
+    address, check_families, full_prefix, security_context, sockaddr, CompileOptions, Cx, Errors,
+    Operation,
 };
 use crate::lang::{
     Diagnostic, Direction, IpsecProtocol, Level, Mode, PolicyAction, PolicySpec, Port, Priority,
@@ -29,6 +30,12 @@ pub(super) fn spd(
     if msg_type == SADB_X_SPDUPDATE {
         errors.check(cx.require(&[Dialect::NetBsd, Dialect::Linux], "spdupdate", span));
     }
+    check_families(
+        s.flags,
+        (s.src.value.addr, s.src.span),
+        (s.dst.value.addr, s.dst.span),
+        &mut errors,
+    );
     let upper = match s.upper.value {
         UpperProtocol::Any => IPSEC_ULPROTO_ANY,
         UpperProtocol::Number(n) => n,
@@ -173,8 +180,14 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
     let priority = match &p.priority {
         None if cx.dialect == Dialect::Linux => PRIORITY_DEFAULT,
         None => 0,
+        // FreeBSD's libipsec has no priority syntax, but its kernel takes the priority from
+        // this field (key_msg2sp), so the clause is accepted there as an extension.
         Some(prio) => {
-            errors.check(cx.require(&[Dialect::Linux], "a policy priority", prio.span));
+            errors.check(cx.require(
+                &[Dialect::Linux, Dialect::FreeBsd],
+                "a policy priority",
+                prio.span,
+            ));
             errors
                 .check(priority_value(prio.value, prio.span))
                 .unwrap_or(0)
@@ -209,6 +222,12 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
                     "reqid {reqid} does not fit the 16-bit field on {}",
                     cx.dialect
                 ),
+            );
+        }
+        if r.mode == Mode::Tunnel && r.endpoints.is_none() {
+            errors.push(
+                r.span,
+                "tunnel mode needs src-dst endpoints (Invalid address specification)",
             );
         }
         let endpoints = r.endpoints.map(|e| {
