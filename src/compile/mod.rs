@@ -257,10 +257,12 @@ impl Errors {
         self.0.push(Diagnostic::new(span, message));
     }
 
-    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
+    /// The value, or every error in source order.
+    fn finish<T>(mut self, value: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
         if self.0.is_empty() {
             Ok(value())
         } else {
+            self.0.sort_by_key(|d| d.span.start);
             Err(self.0)
         }
     }

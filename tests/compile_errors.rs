@@ -1,0 +1,679 @@
+//! Target-specific rejections and checks: each diagnostic names the target and points at
+//! the offending part of the statement.
+
+mod compile_support;
+
+use compile_support::*;
+use setkey::compile::{self};
+use setkey::lang::*;
+use setkey::pfkey::Dialect;
+
+fn esp(encrypt: EncryptAlgorithm, key_bytes: Option<usize>) -> SaStatement {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x1000);
+    s.algorithms.encrypt = Some(enc(encrypt, key_bytes));
+    s
+}
+
+fn ah(alg: AuthAlgorithm, key_bytes: Option<usize>) -> SaStatement {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Ah, 0x1000);
+    s.algorithms.auth = Some(auth(alg, key_bytes));
+    s
+}
+
+const ENC_SPAN: Span = Span { start: 50, end: 57 };
+const AUTH_SPAN: Span = Span {
+    start: 150,
+    end: 159,
+};
+
+#[test]
+fn esp_udp_is_rejected_on_freebsd_with_a_hint() {
+    let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
+    s.protocol = at(SaProtocol::EspUdp, 22, 29);
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::FreeBsd),
+        (
+            span(22, 29),
+            "esp-udp is not supported on freebsd (use -natt)".to_string()
+        )
+    );
+}
+
+#[test]
+fn removed_ciphers_are_rejected_on_freebsd() {
+    for (alg, name, bytes) in [
+        (EncryptAlgorithm::DesCbc, "des-cbc", 8),
+        (EncryptAlgorithm::TripleDesCbc, "3des-cbc", 24),
+        (EncryptAlgorithm::BlowfishCbc, "blowfish-cbc", 16),
+        (EncryptAlgorithm::Cast128Cbc, "cast128-cbc", 16),
+        (EncryptAlgorithm::CamelliaCbc, "camellia-cbc", 16),
+    ] {
+        assert_eq!(
+            error(StatementKind::Add(esp(alg, Some(bytes))), Dialect::FreeBsd),
+            (
+                ENC_SPAN,
+                format!("encryption algorithm {name} is not supported on freebsd")
+            )
+        );
+    }
+}
+
+#[test]
+fn removed_authenticators_are_rejected_on_freebsd() {
+    for (alg, name, bytes) in [
+        (AuthAlgorithm::HmacMd5, "hmac-md5", 16),
+        (AuthAlgorithm::HmacRipemd160, "hmac-ripemd160", 20),
+        (AuthAlgorithm::KeyedMd5, "keyed-md5", 16),
+        (AuthAlgorithm::KeyedSha1, "keyed-sha1", 20),
+    ] {
+        assert_eq!(
+            error(StatementKind::Add(ah(alg, Some(bytes))), Dialect::FreeBsd),
+            (
+                AUTH_SPAN,
+                format!("authentication algorithm {name} is not supported on freebsd")
+            )
+        );
+    }
+}
+
+#[test]
+fn aead_ciphers_are_rejected_on_ipsec_tools_targets() {
+    for d in [Dialect::NetBsd, Dialect::Linux] {
+        for (alg, name) in [
+            (EncryptAlgorithm::AesGcm16, "aes-gcm-16"),
+            (EncryptAlgorithm::Chacha20Poly1305, "chacha20-poly1305"),
+        ] {
+            assert_eq!(
+                error(StatementKind::Add(esp(alg, Some(36))), d),
+                (
+                    ENC_SPAN,
+                    format!("encryption algorithm {name} is not supported on {d}")
+                )
+            );
+        }
+    }
+}
+
+#[test]
+fn twofish_exists_only_on_linux() {
+    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
+        assert_eq!(
+            error(
+                StatementKind::Add(esp(EncryptAlgorithm::TwofishCbc, Some(32))),
+                d
+            )
+            .1,
+            format!("encryption algorithm twofish-cbc is not supported on {d}")
+        );
+    }
+}
+
+#[test]
+fn tcp_md5_and_the_tcp_satype_are_rejected_on_linux() {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Tcp, 0x1000);
+    s.algorithms.auth = Some(auth(AuthAlgorithm::TcpMd5, Some(10)));
+    let e = errors(StatementKind::Add(s), Dialect::Linux);
+    assert_eq!(
+        e,
+        vec![
+            (
+                PROTO_SPAN,
+                "the tcp (TCP-MD5) SA type is not supported on linux".to_string()
+            ),
+            (
+                AUTH_SPAN,
+                "authentication algorithm tcp-md5 is not supported on linux".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn compression_lzs_is_rejected_on_linux() {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::IpComp, 0x1000);
+    s.algorithms.compress = Some(at(CompressAlgorithm::Lzs, 50, 53));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::Linux),
+        (
+            span(50, 53),
+            "compression algorithm lzs is not supported on linux".to_string()
+        )
+    );
+}
+
+#[test]
+fn aes_key_length_error_says_what_is_wanted() {
+    for d in Dialect::ALL {
+        let (at_span, message) = error(
+            StatementKind::Add(esp(EncryptAlgorithm::AesCbc, Some(15))),
+            d,
+        );
+        assert_eq!(at_span, span(58, 90));
+        assert_eq!(
+            message,
+            "aes-cbc key must be 128, 192 or 256 bits, got 120 bits (15 bytes)"
+        );
+    }
+}
+
+#[test]
+fn freebsd_aes_gcm_needs_the_salted_sizes() {
+    assert_eq!(
+        error(
+            StatementKind::Add(esp(EncryptAlgorithm::AesGcm16, Some(16))),
+            Dialect::FreeBsd
+        )
+        .1,
+        "aes-gcm-16 key must be 160, 224 or 288 bits, got 128 bits (16 bytes)"
+    );
+}
+
+#[test]
+fn hmac_key_length_is_exact() {
+    assert_eq!(
+        error(
+            StatementKind::Add(ah(AuthAlgorithm::HmacSha1, Some(16))),
+            Dialect::Linux
+        ),
+        (
+            span(160, 194),
+            "hmac-sha1 key must be 160 bits, got 128 bits (16 bytes)".to_string()
+        )
+    );
+}
+
+#[test]
+fn tcp_md5_keys_are_1_to_80_bytes() {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Tcp, 0x1000);
+    s.algorithms.auth = Some(auth(AuthAlgorithm::TcpMd5, Some(81)));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::NetBsd).1,
+        "tcp-md5 key must be 1 to 80 bytes, got 81"
+    );
+}
+
+#[test]
+fn aead_with_an_auth_algorithm_is_rejected() {
+    let mut s = esp(EncryptAlgorithm::AesGcm16, Some(20));
+    s.algorithms.auth = Some(auth(AuthAlgorithm::HmacSha1, Some(20)));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::FreeBsd),
+        (
+            AUTH_SPAN,
+            "aes-gcm-16 authenticates by itself: give no -A".to_string()
+        )
+    );
+}
+
+#[test]
+fn esp_null_on_freebsd_needs_a_key_string() {
+    assert_eq!(
+        error(
+            StatementKind::Add(esp(EncryptAlgorithm::Null, None)),
+            Dialect::FreeBsd
+        ),
+        (
+            ENC_SPAN,
+            "null needs a key on freebsd (use \"\" for an empty one)".to_string()
+        )
+    );
+}
+
+#[test]
+fn esp_null_on_ipsec_tools_takes_no_key() {
+    assert_eq!(
+        error(
+            StatementKind::Add(esp(EncryptAlgorithm::Null, Some(4))),
+            Dialect::Linux
+        )
+        .1,
+        "null takes no key on linux"
+    );
+}
+
+#[test]
+fn freebsd_only_sa_options_name_the_target() {
+    let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
+    s.options.esn = Some(span(33, 37));
+    s.options.natt_mtu = Some(at(1400, 38, 50));
+    s.options.hwif = Some(at("mce0".to_string(), 51, 60));
+    for d in [Dialect::NetBsd, Dialect::Linux] {
+        let e = errors(StatementKind::Add(s.clone()), d);
+        let expected = vec![
+            (
+                span(33, 37),
+                format!("-esn exists only on freebsd, not on {d}"),
+            ),
+            (
+                span(38, 50),
+                format!("-natt_mtu exists only on freebsd, not on {d}"),
+            ),
+            (span(38, 50), "-natt_mtu needs -natt".to_string()),
+            (
+                span(51, 60),
+                format!("-hwif exists only on freebsd, not on {d}"),
+            ),
+        ];
+        assert_eq!(e, expected, "{d}");
+    }
+}
+
+#[test]
+fn natt_is_freebsd_only() {
+    let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
+    s.options.natt = Some(at(
+        NatTraversal {
+            oai: ip("10.1.1.1"),
+            sport: Some(4500),
+            oar: ip("10.2.2.2"),
+            dport: Some(4500),
+        },
+        33,
+        70,
+    ));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::Linux),
+        (
+            span(33, 70),
+            "-natt exists only on freebsd, not on linux".to_string()
+        )
+    );
+}
+
+#[test]
+fn byte_lifetimes_are_rejected_on_freebsd() {
+    let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
+    s.options.lifetime_hard_bytes = Some(at(1000, 33, 41));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::FreeBsd),
+        (
+            span(33, 41),
+            "byte lifetimes (-bh, -bs) is not supported on freebsd".to_string()
+        )
+    );
+}
+
+#[test]
+fn security_context_is_effective_only_on_linux() {
+    let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
+    s.options.ctx = Some(at(
+        SecurityContext {
+            doi: 1,
+            alg: 1,
+            context: "x".into(),
+        },
+        33,
+        45,
+    ));
+    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
+        assert_eq!(
+            error(StatementKind::Add(s.clone()), d),
+            (
+                span(33, 45),
+                format!("-ctx (a security context) exists only on linux, not on {d}")
+            )
+        );
+    }
+}
+
+#[test]
+fn replay_over_255_does_not_fit_outside_freebsd() {
+    let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
+    s.options.replay = Some(at(256, 33, 40));
+    for d in [Dialect::NetBsd, Dialect::Linux] {
+        assert_eq!(
+            error(StatementKind::Add(s.clone()), d),
+            (
+                span(33, 40),
+                format!(
+                    "replay window of 256 bytes does not fit the 8-bit field on {d} (at most 255)"
+                )
+            )
+        );
+    }
+}
+
+#[test]
+fn replay_with_old_protocols_is_rejected() {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::EspOld, 0x1000);
+    s.algorithms.encrypt = Some(enc(EncryptAlgorithm::DesCbc, Some(8)));
+    s.options.replay = Some(at(4, 33, 38));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::NetBsd),
+        (
+            span(33, 38),
+            "replay prevention cannot be used with ah/esp-old".to_string()
+        )
+    );
+}
+
+#[test]
+fn des_deriv_and_des_32iv_need_the_matching_protocol_generation() {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::EspOld, 0x1000);
+    s.algorithms.encrypt = Some(enc(EncryptAlgorithm::DesDeriv, Some(8)));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::NetBsd),
+        (
+            ENC_SPAN,
+            "des-deriv needs new-style esp, not esp-old (algorithm mismatched)".to_string()
+        )
+    );
+    let s = esp(EncryptAlgorithm::Des32Iv, Some(8));
+    assert_eq!(
+        error(StatementKind::Add(s), Dialect::Linux),
+        (
+            ENC_SPAN,
+            "des-32iv needs esp-old (algorithm mismatched)".to_string()
+        )
+    );
+}
+
+#[test]
+fn getspi_is_rejected_on_freebsd() {
+    let s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x1000);
+    assert_eq!(
+        error(StatementKind::GetSpi(s), Dialect::FreeBsd),
+        (STMT_SPAN, "getspi is not supported on freebsd".to_string())
+    );
+}
+
+#[test]
+fn family_switches_reject_the_other_family() {
+    let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
+    s.flags.inet6_only = true;
+    assert_eq!(
+        errors(StatementKind::Add(s), Dialect::Linux),
+        vec![
+            (
+                SRC_SPAN,
+                "-6 allows only IPv6 addresses, got 10.0.0.1".to_string()
+            ),
+            (
+                DST_SPAN,
+                "-6 allows only IPv6 addresses, got 10.0.0.2".to_string()
+            ),
+        ]
+    );
+    let mut s = sa("2001:db8::1", "10.0.0.2", SaProtocol::Esp, 0x1000);
+    s.flags.inet4_only = true;
+    s.algorithms.encrypt = Some(enc(EncryptAlgorithm::AesCbc, Some(16)));
+    assert_eq!(
+        errors(StatementKind::Delete(s), Dialect::NetBsd),
+        vec![
+            (
+                SRC_SPAN,
+                "-4 allows only IPv4 addresses, got 2001:db8::1".to_string()
+            ),
+            (
+                DST_SPAN,
+                "source 2001:db8::1 and destination 10.0.0.2 are not of the same address family"
+                    .to_string()
+            ),
+        ]
+    );
+}
+
+fn spd_with(policy: PolicySpec) -> SpdStatement {
+    SpdStatement {
+        flags: AddressFlags::default(),
+        src: at(
+            Selector {
+                addr: ip("10.0.1.1"),
+                prefixlen: None,
+                port: None,
+            },
+            7,
+            15,
+        ),
+        dst: at(
+            Selector {
+                addr: ip("10.0.2.1"),
+                prefixlen: None,
+                port: None,
+            },
+            16,
+            24,
+        ),
+        upper: at(UpperProtocol::Any, 25, 28),
+        misc: None,
+        ctx: None,
+        policy: Spanned {
+            value: policy,
+            span: POLICY_SPAN,
+        },
+        hwif: None,
+    }
+}
+
+fn bare(dir: Direction) -> PolicySpec {
+    PolicySpec {
+        dir,
+        priority: None,
+        action: Some(PolicyAction::Discard),
+        requests: vec![],
+    }
+}
+
+#[test]
+fn fwd_direction_exists_only_on_linux() {
+    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
+        assert_eq!(
+            error(StatementKind::SpdAdd(spd_with(bare(Direction::Fwd))), d),
+            (
+                POLICY_SPAN,
+                format!("policy direction fwd exists only on linux, not on {d}")
+            )
+        );
+    }
+}
+
+#[test]
+fn priority_is_rejected_on_netbsd() {
+    let mut p = bare(Direction::Out);
+    p.priority = Some(at(Priority::Offset(10), 47, 54));
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p)), Dialect::NetBsd),
+        (
+            span(47, 54),
+            "a policy priority is not supported on netbsd".to_string()
+        )
+    );
+}
+
+#[test]
+fn priority_ranges_use_ipsec_tools_texts() {
+    let mut p = bare(Direction::Out);
+    p.priority = Some(at(Priority::Offset(2_147_483_649), 47, 60));
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p.clone())), Dialect::Linux),
+        (
+            span(47, 60),
+            "Priority offset not in valid range [-2147483647, 2147483648]".to_string()
+        )
+    );
+    p.priority = Some(at(Priority::Base(PriorityBase::High, 0x4000_0001), 47, 60));
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p.clone())), Dialect::Linux).1,
+        "Priority offset from base not in valid range [0, 1073741823] for negative offsets and \
+         [0, 1073741824] for positive offsets"
+    );
+    p.priority = Some(at(Priority::Base(PriorityBase::Low, -0x4000_0000), 47, 60));
+    assert!(
+        errors(StatementKind::SpdAdd(spd_with(p)), Dialect::Linux)[0]
+            .1
+            .starts_with("Priority offset from base")
+    );
+}
+
+fn with_request(proto: IpsecProtocol, mode: Mode, level: Level) -> PolicySpec {
+    PolicySpec {
+        dir: Direction::Out,
+        priority: None,
+        action: Some(PolicyAction::Ipsec),
+        requests: vec![IpsecRequestSpec {
+            proto,
+            mode,
+            endpoints: None,
+            level,
+            span: span(60, 80),
+        }],
+    }
+}
+
+#[test]
+fn tunnel_mode_without_endpoints_is_rejected() {
+    for d in Dialect::ALL {
+        assert_eq!(
+            error(
+                StatementKind::SpdAdd(spd_with(with_request(
+                    IpsecProtocol::Esp,
+                    Mode::Tunnel,
+                    Level::Require
+                ))),
+                d
+            ),
+            (
+                span(60, 80),
+                "tunnel mode needs src-dst endpoints (Invalid address specification)".to_string()
+            )
+        );
+    }
+}
+
+#[test]
+fn tcp_request_protocol_is_freebsd_only() {
+    let p = with_request(IpsecProtocol::Tcp, Mode::Transport, Level::Require);
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p)), Dialect::Linux),
+        (
+            span(60, 80),
+            "the tcp request protocol exists only on freebsd, not on linux".to_string()
+        )
+    );
+}
+
+#[test]
+fn bsd_reqids_must_fit_16_bits() {
+    let p = with_request(
+        IpsecProtocol::Esp,
+        Mode::Transport,
+        Level::Unique(Some(70_000)),
+    );
+    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
+        assert_eq!(
+            error(StatementKind::SpdAdd(spd_with(p.clone())), d),
+            (
+                span(60, 80),
+                format!("reqid 70000 does not fit the 16-bit field on {d}")
+            )
+        );
+    }
+    assert!(compile::compile_statement(
+        &stmt(StatementKind::SpdAdd(spd_with(p))),
+        &opts(Dialect::Linux)
+    )
+    .is_ok());
+}
+
+#[test]
+fn spdupdate_and_tagged_are_rejected_on_freebsd() {
+    assert_eq!(
+        error(
+            StatementKind::SpdUpdate(spd_with(bare(Direction::Out))),
+            Dialect::FreeBsd
+        ),
+        (
+            STMT_SPAN,
+            "spdupdate is not supported on freebsd".to_string()
+        )
+    );
+    let tagged = StatementKind::SpdAddTagged {
+        tag: at("t".to_string(), 13, 16),
+        policy: Spanned {
+            value: bare(Direction::In),
+            span: POLICY_SPAN,
+        },
+    };
+    assert_eq!(
+        error(tagged, Dialect::FreeBsd),
+        (
+            STMT_SPAN,
+            "spdadd tagged is not supported on freebsd".to_string()
+        )
+    );
+}
+
+#[test]
+fn gre_key_selector_is_rejected_on_freebsd() {
+    let mut s = spd_with(bare(Direction::Out));
+    s.upper = at(UpperProtocol::Number(47), 25, 28);
+    s.misc = Some(at(UpperMisc::GreKey(7), 29, 30));
+    assert_eq!(
+        error(StatementKind::SpdAdd(s), Dialect::FreeBsd),
+        (
+            span(29, 30),
+            "a GRE key selector is not supported on freebsd".to_string()
+        )
+    );
+}
+
+#[test]
+fn icmp_type_needs_an_icmp_protocol() {
+    let mut s = spd_with(bare(Direction::Out));
+    s.upper = at(UpperProtocol::Number(6), 25, 28);
+    s.misc = Some(at(
+        UpperMisc::IcmpType {
+            icmp_type: 8,
+            code: None,
+        },
+        29,
+        30,
+    ));
+    assert_eq!(
+        error(StatementKind::SpdAdd(s), Dialect::Linux),
+        (
+            span(29, 30),
+            "type,code is accepted only with icmp, icmp6 and mh".to_string()
+        )
+    );
+}
+
+#[test]
+fn compile_collects_the_errors_of_every_statement() {
+    let mut bad_key = esp(EncryptAlgorithm::AesCbc, Some(15));
+    bad_key.spi.value = 1;
+    let good = stmt(StatementKind::SpdFlush);
+    let stmts = vec![
+        stmt(StatementKind::Add(bad_key)),
+        good,
+        stmt(StatementKind::SpdAdd(spd_with(bare(Direction::Fwd)))),
+        stmt(StatementKind::GetSpi(sa(
+            "10.0.0.1",
+            "10.0.0.2",
+            SaProtocol::Esp,
+            5,
+        ))),
+    ];
+    let errs = compile::compile(&stmts, &opts(Dialect::FreeBsd)).unwrap_err();
+    let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "aes-cbc key must be 128, 192 or 256 bits, got 120 bits (15 bytes)",
+            "policy direction fwd exists only on linux, not on freebsd",
+            "getspi is not supported on freebsd",
+        ]
+    );
+}
+
+#[test]
+fn compile_returns_one_operation_list_per_statement() {
+    let stmts = vec![
+        stmt(StatementKind::SpdFlush),
+        stmt(StatementKind::Flush(None)),
+        stmt(StatementKind::Exit),
+    ];
+    let ops = compile::compile(&stmts, &opts(Dialect::NetBsd)).unwrap();
+    assert_eq!(ops.len(), 3);
+    assert!(ops.iter().all(|o| o.len() == 1));
+}
