@@ -1,0 +1,279 @@
+//! SPD rejections: target-specific policy forms, priorities, requests and error collection.
+
+mod compile_support;
+
+use compile_support::*;
+use setkey::compile;
+use setkey::lang::*;
+use setkey::pfkey::Dialect;
+
+fn esp(encrypt: EncryptAlgorithm, key_bytes: Option<usize>) -> SaStatement {
+    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x1000);
+    s.algorithms.encrypt = Some(enc(encrypt, key_bytes));
+    s
+}
+
+fn spd_with(policy: PolicySpec) -> SpdStatement {
+    SpdStatement {
+        flags: AddressFlags::default(),
+        src: at(
+            Selector {
+                addr: ip("10.0.1.1"),
+                prefixlen: None,
+                port: None,
+            },
+            7,
+            15,
+        ),
+        dst: at(
+            Selector {
+                addr: ip("10.0.2.1"),
+                prefixlen: None,
+                port: None,
+            },
+            16,
+            24,
+        ),
+        upper: at(UpperProtocol::Any, 25, 28),
+        misc: None,
+        ctx: None,
+        policy: Spanned {
+            value: policy,
+            span: POLICY_SPAN,
+        },
+        hwif: None,
+    }
+}
+
+fn bare(dir: Direction) -> PolicySpec {
+    PolicySpec {
+        dir,
+        priority: None,
+        action: Some(PolicyAction::Discard),
+        requests: vec![],
+    }
+}
+
+#[test]
+fn fwd_direction_exists_only_on_linux() {
+    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
+        assert_eq!(
+            error(StatementKind::SpdAdd(spd_with(bare(Direction::Fwd))), d),
+            (
+                POLICY_SPAN,
+                format!("policy direction fwd exists only on linux, not on {d}")
+            )
+        );
+    }
+}
+
+#[test]
+fn priority_is_rejected_on_netbsd() {
+    let mut p = bare(Direction::Out);
+    p.priority = Some(at(Priority::Offset(10), 47, 54));
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p)), Dialect::NetBsd),
+        (
+            span(47, 54),
+            "a policy priority is not supported on netbsd".to_string()
+        )
+    );
+}
+
+#[test]
+fn priority_ranges_use_ipsec_tools_texts() {
+    let mut p = bare(Direction::Out);
+    p.priority = Some(at(Priority::Offset(2_147_483_649), 47, 60));
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p.clone())), Dialect::Linux),
+        (
+            span(47, 60),
+            "Priority offset not in valid range [-2147483647, 2147483648]".to_string()
+        )
+    );
+    p.priority = Some(at(Priority::Base(PriorityBase::High, 0x4000_0001), 47, 60));
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p.clone())), Dialect::Linux).1,
+        "Priority offset from base not in valid range [0, 1073741823] for negative offsets and \
+         [0, 1073741824] for positive offsets"
+    );
+    p.priority = Some(at(Priority::Base(PriorityBase::Low, -0x4000_0000), 47, 60));
+    assert!(
+        errors(StatementKind::SpdAdd(spd_with(p)), Dialect::Linux)[0]
+            .1
+            .starts_with("Priority offset from base")
+    );
+}
+
+fn with_request(proto: IpsecProtocol, mode: Mode, level: Level) -> PolicySpec {
+    PolicySpec {
+        dir: Direction::Out,
+        priority: None,
+        action: Some(PolicyAction::Ipsec),
+        requests: vec![IpsecRequestSpec {
+            proto,
+            mode,
+            endpoints: None,
+            level,
+            span: span(60, 80),
+        }],
+    }
+}
+
+#[test]
+fn tunnel_mode_without_endpoints_is_rejected() {
+    for d in Dialect::ALL {
+        assert_eq!(
+            error(
+                StatementKind::SpdAdd(spd_with(with_request(
+                    IpsecProtocol::Esp,
+                    Mode::Tunnel,
+                    Level::Require
+                ))),
+                d
+            ),
+            (
+                span(60, 80),
+                "tunnel mode needs src-dst endpoints (Invalid address specification)".to_string()
+            )
+        );
+    }
+}
+
+#[test]
+fn tcp_request_protocol_is_freebsd_only() {
+    let p = with_request(IpsecProtocol::Tcp, Mode::Transport, Level::Require);
+    assert_eq!(
+        error(StatementKind::SpdAdd(spd_with(p)), Dialect::Linux),
+        (
+            span(60, 80),
+            "the tcp request protocol exists only on freebsd, not on linux".to_string()
+        )
+    );
+}
+
+#[test]
+fn bsd_reqids_must_fit_16_bits() {
+    let p = with_request(
+        IpsecProtocol::Esp,
+        Mode::Transport,
+        Level::Unique(Some(70_000)),
+    );
+    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
+        assert_eq!(
+            error(StatementKind::SpdAdd(spd_with(p.clone())), d),
+            (
+                span(60, 80),
+                format!("reqid 70000 does not fit the 16-bit field on {d}")
+            )
+        );
+    }
+    assert!(compile::compile_statement(
+        &stmt(StatementKind::SpdAdd(spd_with(p))),
+        &opts(Dialect::Linux)
+    )
+    .is_ok());
+}
+
+#[test]
+fn spdupdate_and_tagged_are_rejected_on_freebsd() {
+    assert_eq!(
+        error(
+            StatementKind::SpdUpdate(spd_with(bare(Direction::Out))),
+            Dialect::FreeBsd
+        ),
+        (
+            STMT_SPAN,
+            "spdupdate is not supported on freebsd".to_string()
+        )
+    );
+    let tagged = StatementKind::SpdAddTagged {
+        tag: at("t".to_string(), 13, 16),
+        policy: Spanned {
+            value: bare(Direction::In),
+            span: POLICY_SPAN,
+        },
+    };
+    assert_eq!(
+        error(tagged, Dialect::FreeBsd),
+        (
+            STMT_SPAN,
+            "spdadd tagged is not supported on freebsd".to_string()
+        )
+    );
+}
+
+#[test]
+fn gre_key_selector_is_rejected_on_freebsd() {
+    let mut s = spd_with(bare(Direction::Out));
+    s.upper = at(UpperProtocol::Number(47), 25, 28);
+    s.misc = Some(at(UpperMisc::GreKey(7), 29, 30));
+    assert_eq!(
+        error(StatementKind::SpdAdd(s), Dialect::FreeBsd),
+        (
+            span(29, 30),
+            "a GRE key selector is not supported on freebsd".to_string()
+        )
+    );
+}
+
+#[test]
+fn icmp_type_needs_an_icmp_protocol() {
+    let mut s = spd_with(bare(Direction::Out));
+    s.upper = at(UpperProtocol::Number(6), 25, 28);
+    s.misc = Some(at(
+        UpperMisc::IcmpType {
+            icmp_type: 8,
+            code: None,
+        },
+        29,
+        30,
+    ));
+    assert_eq!(
+        error(StatementKind::SpdAdd(s), Dialect::Linux),
+        (
+            span(29, 30),
+            "type,code is accepted only with icmp, icmp6 and mh".to_string()
+        )
+    );
+}
+
+#[test]
+fn compile_collects_the_errors_of_every_statement() {
+    let mut bad_key = esp(EncryptAlgorithm::AesCbc, Some(15));
+    bad_key.spi.value = 1;
+    let good = stmt(StatementKind::SpdFlush);
+    let stmts = vec![
+        stmt(StatementKind::Add(bad_key)),
+        good,
+        stmt(StatementKind::SpdAdd(spd_with(bare(Direction::Fwd)))),
+        stmt(StatementKind::GetSpi(sa(
+            "10.0.0.1",
+            "10.0.0.2",
+            SaProtocol::Esp,
+            5,
+        ))),
+    ];
+    let errs = compile::compile(&stmts, &opts(Dialect::FreeBsd)).unwrap_err();
+    let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "aes-cbc key must be 128, 192 or 256 bits, got 120 bits (15 bytes)",
+            "policy direction fwd exists only on linux, not on freebsd",
+            "getspi is not supported on freebsd",
+        ]
+    );
+}
+
+#[test]
+fn compile_returns_one_operation_list_per_statement() {
+    let stmts = vec![
+        stmt(StatementKind::SpdFlush),
+        stmt(StatementKind::Flush(None)),
+        stmt(StatementKind::Exit),
+    ];
+    let ops = compile::compile(&stmts, &opts(Dialect::NetBsd)).unwrap();
+    assert_eq!(ops.len(), 3);
+    assert!(ops.iter().all(|o| o.len() == 1));
+}
