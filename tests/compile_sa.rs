@@ -471,14 +471,6 @@ fn freebsd_aes_gcm_16_key_carries_a_salt() {
 }
 
 #[test]
-fn freebsd_chacha20_poly1305_is_algorithm_15() {
-    let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x701);
-    s.algorithms.encrypt = Some(enc(EncryptAlgorithm::Chacha20Poly1305, Some(36)));
-    let m = send(StatementKind::Add(s), Dialect::FreeBsd);
-    assert_eq!(m.extensions[1], sa_ext(0x701, 0, 15, 0x40));
-}
-
-#[test]
 fn aes_ctr_key_sizes_include_the_nonce() {
     for bytes in [20, 28, 36] {
         let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x702);
