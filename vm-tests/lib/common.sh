@@ -3,6 +3,26 @@
 # the guest over QEMU's user-mode network, and the result markers on the serial console.
 # shellcheck shell=bash
 
+# need COMMAND...: fails with a clear message when a required host command is missing.
+need() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null || { echo "FAIL: $c is needed on the host" >&2; exit 1; }
+    done
+}
+
+# make_seed_iso DIR ISO: a NoCloud seed (ISO 9660 volume labelled cidata) holding DIR.
+make_seed_iso() {
+    local dir=$1 iso=$2 mkiso
+    mkiso=$(command -v genisoimage || command -v mkisofs || true)
+    if [ -n "$mkiso" ]; then
+        "$mkiso" -quiet -output "$iso" -volid cidata -joliet -rock "$dir"
+    else
+        need xorriso
+        xorriso -as mkisofs -quiet -output "$iso" -volid cidata -joliet -rock "$dir"
+    fi
+}
+
 # fetch URL FILE: downloads URL to FILE unless FILE is already there.
 fetch() {
     local url=$1 file=$2
