@@ -111,3 +111,172 @@ fn shell_scripts_are_shellcheck_clean() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// What one cell of the manual's algorithm tables promises for one system.
+#[derive(Debug, Clone, PartialEq)]
+enum KeyCell {
+    Unsupported,
+    Keyless,
+    Sizes(Vec<u32>),
+    Range(u32, u32),
+}
+
+fn key_cell(text: &str) -> KeyCell {
+    let text = text.trim();
+    if text == "\\(em" {
+        return KeyCell::Unsupported;
+    }
+    if text == "no key" {
+        return KeyCell::Keyless;
+    }
+    if let Some((low, high)) = text.split_once("\\(en") {
+        return KeyCell::Range(low.parse().unwrap(), high.parse().unwrap());
+    }
+    KeyCell::Sizes(text.split('/').map(|s| s.parse().unwrap()).collect())
+}
+
+/// The manual's algorithm tables: (names, [FreeBSD, NetBSD, Linux]) rows of the
+/// authentication table, then of the encryption table.
+type AlgorithmRow = (Vec<String>, [KeyCell; 3]);
+
+fn manual_algorithm_tables() -> (Vec<AlgorithmRow>, Vec<AlgorithmRow>) {
+    let section = MANUAL
+        .split(".Ss Algorithms")
+        .nth(1)
+        .and_then(|s| s.split(".Sh ").next())
+        .unwrap();
+    let mut tables = section.split(".Bl -column").skip(1).map(|table| {
+        let body = table.split(".El").next().unwrap();
+        body.lines()
+            .filter_map(|line| line.strip_prefix(".It "))
+            .filter(|row| !row.starts_with("Sy "))
+            .map(|row| {
+                let cells: Vec<&str> = row.split(" Ta ").collect();
+                assert_eq!(cells.len(), 4, "row {row:?}");
+                let names = cells[0].split(", ").map(str::to_string).collect();
+                (
+                    names,
+                    [key_cell(cells[1]), key_cell(cells[2]), key_cell(cells[3])],
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let auth = tables.next().unwrap();
+    let encrypt = tables.next().unwrap();
+    (auth, encrypt)
+}
+
+fn hex_key(bits: u32) -> String {
+    if bits == 0 {
+        "\"\"".to_string()
+    } else {
+        format!("0x{}", "ab".repeat((bits / 8) as usize))
+    }
+}
+
+/// One SA statement per key to try, each with whether the table says it must compile.
+fn key_statements(flag: &str, name: &str, cell: &KeyCell, os: &str) -> Vec<(String, Expect)> {
+    let proto = match name {
+        "tcp-md5" => "tcp",
+        "des-32iv" => "esp-old",
+        _ if flag == "-A" => "ah",
+        _ => "esp",
+    };
+    let sa = |key: &str| format!("add 192.0.2.1 192.0.2.2 {proto} 0x1000 {flag} {name} {key};");
+    let mut out = Vec::new();
+    let mut sizes = |ok: &[u32], bad: &[u32]| {
+        out.extend(ok.iter().map(|&b| (sa(&hex_key(b)), Expect::Compiles)));
+        out.extend(bad.iter().map(|&b| (sa(&hex_key(b)), Expect::Fails(None))));
+    };
+    match cell {
+        KeyCell::Unsupported => {
+            let reason = format!("not supported on {os}");
+            out.push((sa(&hex_key(128)), Expect::Fails(Some(reason))));
+        }
+        KeyCell::Keyless => {
+            out.push((sa(""), Expect::Compiles));
+            out.push((sa("\"\""), Expect::Fails(None)));
+        }
+        KeyCell::Sizes(list) => {
+            let bad: Vec<u32> = list
+                .iter()
+                .map(|b| b + 8)
+                .filter(|b| !list.contains(b))
+                .collect();
+            sizes(list, &bad);
+        }
+        KeyCell::Range(low, high) => {
+            let mut bad = vec![high + 8];
+            if *low >= 8 {
+                bad.push(low - 8);
+            }
+            sizes(&[*low, *high], &bad);
+        }
+    }
+    out
+}
+
+#[derive(Debug)]
+enum Expect {
+    Compiles,
+    Fails(Option<String>),
+}
+
+#[test]
+fn the_algorithm_tables_match_what_each_target_accepts() {
+    let (auth, encrypt) = manual_algorithm_tables();
+    assert!(
+        auth.len() >= 10 && encrypt.len() >= 10,
+        "{auth:?} {encrypt:?}"
+    );
+    let dir = std::env::temp_dir().join(format!("setkey-manpage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut problems = Vec::new();
+    for (column, os) in ["freebsd", "netbsd", "linux"].into_iter().enumerate() {
+        let mut statements = Vec::new();
+        for (flag, table) in [("-A", &auth), ("-E", &encrypt)] {
+            for (names, cells) in table {
+                for name in names {
+                    statements.extend(key_statements(flag, name, &cells[column], os));
+                }
+            }
+        }
+        let script = dir.join(format!("{os}.conf"));
+        let text: Vec<&str> = statements.iter().map(|(s, _)| s.as_str()).collect();
+        std::fs::write(&script, text.join("\n") + "\n").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
+            .args(["-n", "--target", os, "-f"])
+            .arg(&script)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let prefix = format!("{}:", script.display());
+        let errors: Vec<(usize, &str)> = stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix(prefix.as_str()))
+            .filter_map(|l| {
+                let (line, rest) = l.split_once(':')?;
+                Some((line.parse().ok()?, rest))
+            })
+            .collect();
+        for (index, (statement, expect)) in statements.iter().enumerate() {
+            let line_errors: Vec<&str> = errors
+                .iter()
+                .filter(|(n, _)| *n == index + 1)
+                .map(|(_, e)| *e)
+                .collect();
+            let fine = match expect {
+                Expect::Compiles => line_errors.is_empty(),
+                Expect::Fails(None) => !line_errors.is_empty(),
+                Expect::Fails(Some(reason)) => line_errors.iter().any(|e| e.contains(reason)),
+            };
+            if !fine {
+                problems.push(format!(
+                    "{os}: {statement} expected {expect:?}, got {line_errors:?}"
+                ));
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
