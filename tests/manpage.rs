@@ -280,3 +280,74 @@ fn the_algorithm_tables_match_what_each_target_accepts() {
     std::fs::remove_dir_all(&dir).ok();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+const GRAMMAR: &str = include_str!("../src/grammar.pest");
+
+/// The quoted literals of the grammar: keywords (`spdadd`, `esp-udp`) and flags (`-natt`).
+fn grammar_literals() -> BTreeSet<String> {
+    let mut literals = Vec::new();
+    for line in GRAMMAR.lines() {
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '/' if chars.peek() == Some(&'/') => break,
+                '\'' => {
+                    // A character literal such as '"': skip it whole.
+                    for d in chars.by_ref() {
+                        if d == '\'' {
+                            break;
+                        }
+                    }
+                }
+                '"' => {
+                    let mut literal = String::new();
+                    while let Some(d) = chars.next() {
+                        match d {
+                            '\\' => literal.extend(chars.next()),
+                            '"' => break,
+                            _ => literal.push(d),
+                        }
+                    }
+                    literals.push(literal);
+                }
+                _ => {}
+            }
+        }
+    }
+    literals
+        .into_iter()
+        .filter(|word| {
+            let body = word.strip_prefix('-').unwrap_or(word);
+            body.len() > 1
+                && body.starts_with(|c: char| c.is_ascii_alphabetic())
+                && body
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .collect()
+}
+
+/// Words of the manual's macro lines, with `Fl x` read back as `-x`.
+fn manual_words() -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for line in MANUAL.lines().filter(|l| l.starts_with('.')) {
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        for (i, token) in tokens.iter().enumerate() {
+            let word = token.trim_end_matches([',', ';', ')']).replace("\\&", "");
+            if i > 0 && tokens[i - 1] == "Fl" {
+                words.insert(format!("-{word}"));
+            }
+            words.insert(word);
+        }
+    }
+    words
+}
+
+#[test]
+fn the_manual_names_every_keyword_and_flag_of_the_language() {
+    let literals = grammar_literals();
+    assert!(literals.len() > 50, "{literals:?}");
+    let words = manual_words();
+    let missing: Vec<&String> = literals.iter().filter(|l| !words.contains(*l)).collect();
+    assert!(missing.is_empty(), "not in the manual: {missing:?}");
+}
