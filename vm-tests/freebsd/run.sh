@@ -49,6 +49,8 @@ echo "instance-id: setkey-rs-tests" >"$work/seed/meta-data"
 cat >"$work/seed/user-data" <<USERDATA
 #!/bin/sh
 exec >/dev/console 2>&1
+# rc's environment: no /usr/local/bin (where pkg puts cargo) and perhaps no HOME.
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin HOME=/root
 echo GUEST-PROVISION-START
 if env ASSUME_ALWAYS_YES=yes pkg install -y rust &&
     fetch -o /tmp/setkey-rs.tar.gz http://10.0.2.2:$port/setkey-rs.tar.gz &&

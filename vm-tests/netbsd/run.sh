@@ -72,8 +72,10 @@ guest_script netbsd >"$work/guest.sh"
 server=$(serve "$work" "$port")
 
 # Run in the guest's shell: the binary package repository for this release and machine.
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016 # expanded by the guest's shell
 commands='export PKG_PATH=https://cdn.NetBSD.org/pub/pkgsrc/packages/NetBSD/$(uname -p)/$(uname -r | cut -f 1,2 -d.)/All;'
+# shellcheck disable=SC2016 # expanded by the guest's shell
+commands+=' export PATH=$PATH:/usr/pkg/sbin:/usr/pkg/bin;'
 commands+=" pkg_add rust &&"
 commands+=" ftp -o /tmp/setkey-rs.tar.gz http://10.0.2.2:$port/setkey-rs.tar.gz &&"
 commands+=" ftp -o /tmp/guest.sh http://10.0.2.2:$port/guest.sh &&"
