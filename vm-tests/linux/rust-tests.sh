@@ -3,6 +3,7 @@
 # kernel module's unit tests) in the VM, one PASS/FAIL line per test; exits 1 if any failed.
 export SETKEY_VM=1
 status=0
+start=$(date +%s)
 for suite in "kernel_linux --include-ignored" "kernel_unit kernel::"; do
     set -- $suite
     binary=${BIN:-/bin}/$1
@@ -25,4 +26,5 @@ for suite in "kernel_linux --include-ignored" "kernel_unit kernel::"; do
         status=1
     fi
 done
+echo "rust tests: $(($(date +%s) - start)) s"
 exit "$status"
