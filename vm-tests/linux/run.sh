@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots Debian's Linux kernel (which has PF_KEY) in QEMU with a busybox initramfs holding a
-# static setkey and vm-tests/, runs vm-tests/linux/suite.sh there and exits with its status.
+# static setkey, the static kernel test executables and vm-tests/, runs vm-tests/linux/suite.sh
+# there and exits with its status.
 # VM_RECORD=1 writes the output of scenarios that lack an expected file (to review, then commit).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

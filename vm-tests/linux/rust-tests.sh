@@ -4,19 +4,20 @@
 export SETKEY_VM=1
 status=0
 start=$(date +%s)
-for suite in "kernel_linux --include-ignored" "kernel_unit kernel::"; do
-    set -- $suite
-    binary=${BIN:-/bin}/$1
+# run_tests NAME ARGS...: runs /bin/NAME (a Rust test executable) with ARGS.
+run_tests() {
+    name=$1
     shift
-    out=/tmp/$(basename "$binary").out
+    binary=${BIN:-/bin}/$name
+    out=/tmp/$name.out
     if [ ! -x "$binary" ]; then
-        echo "FAIL $binary: missing from the initramfs"
+        echo "FAIL $name: missing from the initramfs"
         status=1
-        continue
+        return
     fi
     "$binary" --test-threads=1 "$@" >"$out" 2>&1
     rc=$?
-    awk -v suite="$(basename "$binary")" '
+    awk -v suite="$name" '
         / \.\.\. ok$/ { print "PASS " suite "::" $2; n++ }
         / \.\.\. FAILED$/ { print "FAIL " suite "::" $2; n++ }
         END { if (n == 0) print "FAIL " suite ": no test ran" }
@@ -25,6 +26,9 @@ for suite in "kernel_linux --include-ignored" "kernel_unit kernel::"; do
         cat "$out"
         status=1
     fi
-done
+}
+
+run_tests kernel_linux --include-ignored
+run_tests kernel_unit kernel::
 echo "rust tests: $(($(date +%s) - start)) s"
 exit "$status"
