@@ -59,12 +59,16 @@ impl PfKeySocket {
         unsafe {
             libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC);
         }
-        let socket = PfKeySocket {
-            fd,
-            buffer: std::cell::RefCell::new(vec![0; 64 * 1024]),
-        };
+        let socket = PfKeySocket::from_fd(fd);
         socket.size_buffers();
         Ok(socket)
+    }
+
+    fn from_fd(fd: OwnedFd) -> PfKeySocket {
+        PfKeySocket {
+            fd,
+            buffer: std::cell::RefCell::new(vec![0; 64 * 1024]),
+        }
     }
 
     fn size_buffers(&self) {
@@ -127,8 +131,8 @@ impl PfKeySocket {
         }
     }
 
-    /// `recv` into `buf`, retrying EINTR; returns the datagram's full length
-    /// (with MSG_TRUNC on Linux, which reports it even when the buffer is smaller).
+    /// `recv` into `buf`, retrying EINTR; returns the number of bytes received (at most
+    /// `buf.len()`: a longer datagram is cut, which the caller's length check catches).
     fn recv_into(&self, buf: &mut [u8], flags: libc::c_int) -> Result<usize, KernelError> {
         loop {
             // SAFETY: the pointer and length describe `buf`.
@@ -175,5 +179,227 @@ impl PfKeySocket {
             });
         }
         Ok(buffer[..received].to_vec())
+    }
+
+    /// Sends `msg` (whose seq and pid the caller has filled) and returns the first reply
+    /// with the same type, seq and pid, skipping every other message (broadcasts, other
+    /// requests' replies). `timeout` bounds the whole wait, not each message.
+    pub fn request(&self, msg: &[u8], timeout: Duration) -> Result<Vec<u8>, KernelError> {
+        self.send(msg)?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(KernelError::Timeout);
+            }
+            let reply = self.recv(left)?;
+            if is_reply_to(msg, &reply) {
+                return Ok(reply);
+            }
+        }
+    }
+
+    /// The pid this process puts in `sadb_msg_pid`, which the kernel echoes in replies.
+    pub fn pid() -> u32 {
+        std::process::id()
+    }
+}
+
+/// Whether `reply` answers `request`: same message type, seq and pid.
+pub(super) fn is_reply_to(request: &[u8], reply: &[u8]) -> bool {
+    match (MatchKey::of(request), MatchKey::of(reply)) {
+        (Some(asked), Some(answered)) => asked == answered,
+        _ => false,
+    }
+}
+
+/// The header fields that pair a reply with its request.
+#[derive(PartialEq, Eq)]
+struct MatchKey {
+    msg_type: u8,
+    seq: u32,
+    pid: u32,
+}
+
+impl MatchKey {
+    fn of(header: &[u8]) -> Option<MatchKey> {
+        let u32_at = |at: usize| -> Option<u32> {
+            let bytes = header.get(at..at + 4)?;
+            Some(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+        };
+        Some(MatchKey {
+            msg_type: *header.get(1)?,
+            seq: u32_at(8)?,
+            pid: u32_at(12)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(msg_type: u8, errno: u8, seq: u32, pid: u32) -> Vec<u8> {
+        let mut h = vec![2, msg_type, errno, 3, 2, 0, 0, 0];
+        h.extend_from_slice(&seq.to_le_bytes());
+        h.extend_from_slice(&pid.to_le_bytes());
+        h
+    }
+
+    #[test]
+    fn a_reply_matches_on_type_seq_and_pid_whatever_its_errno() {
+        let request = header(3, 0, 7, 4242);
+        assert!(is_reply_to(&request, &header(3, 0, 7, 4242)));
+        assert!(is_reply_to(&request, &header(3, 17, 7, 4242)));
+    }
+
+    #[test]
+    fn other_sockets_and_other_requests_are_not_replies() {
+        let request = header(3, 0, 7, 4242);
+        assert!(!is_reply_to(&request, &header(3, 0, 7, 1)), "other pid");
+        assert!(!is_reply_to(&request, &header(3, 0, 8, 4242)), "other seq");
+        assert!(!is_reply_to(&request, &header(4, 0, 7, 4242)), "other type");
+        assert!(!is_reply_to(&request, &header(3, 0, 7, 4242)[..15]), "cut");
+        assert!(!is_reply_to(&request[..12], &header(3, 0, 7, 4242)));
+    }
+
+    /// A datagram socket pair standing in for the kernel: `.0` is ours, `.1` the kernel's.
+    fn fake_kernel() -> (PfKeySocket, OwnedFd) {
+        let mut fds = [0; 2];
+        // SAFETY: socketpair writes two descriptors into the array given.
+        let rc = unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_DGRAM, 0, fds.as_mut_ptr()) };
+        assert_eq!(rc, 0, "socketpair: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors are fresh and owned by nobody else.
+        let (ours, theirs) =
+            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        let big = 1024 * 1024;
+        assert!(set_int_option(theirs.as_raw_fd(), libc::SO_SNDBUF, big));
+        assert!(set_int_option(ours.as_raw_fd(), libc::SO_RCVBUF, big));
+        (PfKeySocket::from_fd(ours), theirs)
+    }
+
+    fn kernel_sends(kernel: &OwnedFd, datagram: &[u8]) {
+        // SAFETY: the pointer and length describe `datagram`.
+        let n = unsafe {
+            libc::send(
+                kernel.as_raw_fd(),
+                datagram.as_ptr().cast(),
+                datagram.len(),
+                0,
+            )
+        };
+        assert_eq!(
+            n,
+            datagram.len() as isize,
+            "{}",
+            std::io::Error::last_os_error()
+        );
+    }
+
+    /// A message of `words` 64-bit words whose body bytes count up, so truncation shows.
+    fn message(words: u16, seq: u32) -> Vec<u8> {
+        let mut msg: Vec<u8> = (0..usize::from(words) * 8).map(|i| i as u8).collect();
+        msg[..16].copy_from_slice(&header(10, 0, seq, 99));
+        msg[4..6].copy_from_slice(&words.to_le_bytes());
+        msg
+    }
+
+    const SHORT: Duration = Duration::from_millis(200);
+
+    #[test]
+    fn recv_returns_whole_messages_bigger_than_its_first_buffer() {
+        let (socket, kernel) = fake_kernel();
+        let small = message(2, 1);
+        let big = message(20_000, 2); // 160,000 bytes
+        kernel_sends(&kernel, &small);
+        kernel_sends(&kernel, &big);
+        kernel_sends(&kernel, &small);
+        assert_eq!(socket.recv(SHORT).unwrap(), small);
+        assert_eq!(socket.recv(SHORT).unwrap(), big);
+        assert_eq!(socket.recv(SHORT).unwrap(), small);
+    }
+
+    #[test]
+    fn recv_times_out_when_nothing_comes() {
+        let (socket, _kernel) = fake_kernel();
+        let start = Instant::now();
+        assert!(matches!(socket.recv(SHORT), Err(KernelError::Timeout)));
+        assert!(start.elapsed() >= SHORT);
+    }
+
+    #[test]
+    fn a_datagram_disagreeing_with_its_header_is_an_error_and_is_consumed() {
+        let (socket, kernel) = fake_kernel();
+        let mut longer = message(3, 1);
+        longer.extend_from_slice(&[0; 8]);
+        let shorter = message(3, 2)[..16].to_vec();
+        for bad in [longer, shorter, vec![2, 10, 0]] {
+            kernel_sends(&kernel, &bad);
+            kernel_sends(&kernel, &message(2, 3));
+            let err = socket.recv(SHORT).unwrap_err();
+            assert!(
+                err.to_string().starts_with("invalid keymsg length"),
+                "{err}"
+            );
+            assert_eq!(socket.recv(SHORT).unwrap(), message(2, 3));
+        }
+        let (socket, kernel) = fake_kernel();
+        kernel_sends(&kernel, &message(3, 1)[..20]);
+        assert_eq!(
+            socket.recv(SHORT).unwrap_err().to_string(),
+            "invalid keymsg length: received 20 bytes, the header says 24"
+        );
+    }
+
+    #[test]
+    fn request_skips_what_is_not_its_reply() {
+        let (socket, kernel) = fake_kernel();
+        let request = header(3, 0, 7, 4242);
+        let reply = header(3, 17, 7, 4242);
+        for other in [
+            header(3, 0, 7, 1),
+            header(3, 0, 6, 4242),
+            header(9, 0, 7, 4242),
+        ] {
+            kernel_sends(&kernel, &other);
+        }
+        kernel_sends(&kernel, &reply);
+        assert_eq!(socket.request(&request, SHORT).unwrap(), reply);
+        let mut sent = [0u8; 32];
+        // SAFETY: the pointer and length describe `sent`.
+        let n = unsafe { libc::recv(kernel.as_raw_fd(), sent.as_mut_ptr().cast(), 32, 0) };
+        assert_eq!(&sent[..n as usize], &request[..]);
+        kernel_sends(&kernel, &header(3, 0, 8, 4242));
+        assert!(matches!(
+            socket.request(&request, SHORT),
+            Err(KernelError::Timeout)
+        ));
+    }
+
+    #[test]
+    fn pid_is_the_process_id() {
+        assert_eq!(PfKeySocket::pid(), std::process::id());
+    }
+
+    /// Inside the test VM (SETKEY_VM=1) opening must succeed. Elsewhere a Linux host without
+    /// af_key (checked after the attempt, which may load the module) must say exactly that.
+    #[test]
+    fn open_succeeds_or_says_why() {
+        let in_vm = std::env::var("SETKEY_VM").as_deref() == Ok("1");
+        let outcome = PfKeySocket::open().map(|_| ()).map_err(|e| e.to_string());
+        let has_pfkey = std::path::Path::new("/proc/net/pfkey").exists();
+        if in_vm {
+            assert_eq!(outcome, Ok(()));
+        } else if PF_KEY.is_none() {
+            assert_eq!(outcome, Err("PF_KEY is not supported on this OS".into()));
+        } else if cfg!(target_os = "linux") && !has_pfkey {
+            assert_eq!(outcome, Err("this kernel has no PF_KEY support".into()));
+        } else if let Err(e) = outcome {
+            assert!(
+                e == "PF_KEY needs root (or CAP_NET_ADMIN)"
+                    || e == "this kernel has no PF_KEY support",
+                "{e}"
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots Debian's Linux kernel (which has PF_KEY) in QEMU with a busybox initramfs holding a
-# static setkey and vm-tests/, runs vm-tests/linux/suite.sh there and exits with its status.
+# static setkey, the static kernel test executables and vm-tests/, runs vm-tests/linux/suite.sh
+# there and exits with its status.
 # VM_RECORD=1 writes the output of scenarios that lack an expected file (to review, then commit).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,10 +18,20 @@ if ! "$here/setup.sh"; then
     exit 1
 fi
 
-echo "== building a static setkey"
-(cd "$top" && RUSTFLAGS='-C target-feature=+crt-static' CARGO_TARGET_DIR="$top/target/vm" \
-    cargo build --release --quiet --target x86_64-unknown-linux-gnu)
+echo "== building a static setkey and the kernel tests"
+static_cargo() {
+    (cd "$top" && RUSTFLAGS='-C target-feature=+crt-static' CARGO_TARGET_DIR="$top/target/vm" \
+        cargo "$@" --release --target x86_64-unknown-linux-gnu)
+}
+static_cargo build --quiet
 binary=$top/target/vm/x86_64-unknown-linux-gnu/release/setkey
+# The test executables' paths, from cargo's JSON report ("executable":"...").
+test_executable() {
+    static_cargo test --no-run --quiet --message-format=json "$@" |
+        grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d'"' -f4
+}
+kernel_tests=$(test_executable --test kernel_linux)
+kernel_unit_tests=$(test_executable --lib)
 
 kernels=("$cache"/root/boot/vmlinuz-*)
 kernel=${kernels[0]}
@@ -33,6 +44,8 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,modules}
 cp /bin/busybox "$root/bin/busybox"
 cp "$binary" "$root/bin/setkey"
+cp "$kernel_tests" "$root/bin/kernel_linux"
+cp "$kernel_unit_tests" "$root/bin/kernel_unit"
 cp "$here/init" "$root/init"
 chmod +x "$root/init"
 cp /etc/protocols /etc/services "$root/etc/" 2>/dev/null || true

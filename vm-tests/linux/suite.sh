@@ -1,7 +1,9 @@
 #!/bin/sh
-# The real-kernel suite, run inside the VM: shared scenarios, big tables, the monitor.
+# The real-kernel suite, run inside the VM: the socket layer's Rust tests, shared scenarios,
+# big tables, the monitor. Add a step here (one script, non-zero exit on failure) to extend it.
 export SETKEY=/bin/setkey TARGET=linux WORK=/tmp
 status=0
+sh /vm-tests/linux/rust-tests.sh || status=1
 sh /vm-tests/scenarios/run.sh || status=1
 sh /vm-tests/scenarios/bigdump.sh || status=1
 sh /vm-tests/scenarios/monitor-basic.sh || status=1
