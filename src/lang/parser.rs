@@ -91,40 +91,55 @@ pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
+/// One pass of the grammar covers about this many bytes: its token queue stays in cache.
+const PASS_LEN: usize = 16 * 1024;
+
 /// Parses the statements of `source[start..end]`, which holds whole statements.
 pub fn parse_range(source: &str, start: usize, end: usize) -> (Vec<Statement>, Vec<Diagnostic>) {
     let mut statements = Vec::new();
     let mut errors = Vec::new();
-    let mut offset = start;
-    while offset < end {
-        let rest = &source[offset..end];
-        let item = match LangParser::parse(Rule::item, rest) {
-            Ok(mut pairs) => match pairs.next() {
-                Some(item) => item,
-                None => break,
-            },
-            Err(e) => {
-                errors.push(errors::from_pest(source, offset, &e));
-                break;
-            }
-        };
-        let consumed = item.as_span().end();
-        match item.into_inner().next() {
-            None => break,
-            Some(pair) if pair.as_rule() == Rule::statement => {
-                match lower::statement(pair, offset) {
-                    Ok(statement) => statements.push(statement),
-                    Err(d) => errors.push(d),
-                }
-            }
-            Some(bad) => errors.push(statement_error(source, offset + bad.as_span().start())),
-        }
-        if consumed == 0 {
-            break;
-        }
-        offset += consumed;
+    let Some(text) = source.get(start..end) else {
+        return (statements, errors);
+    };
+    for (from, to) in chunk_ranges(text, text.len() / PASS_LEN + 1) {
+        parse_pass(source, start + from, start + to, &mut statements, &mut errors);
     }
     (statements, errors)
+}
+
+/// Parses `source[start..end]` (whole statements) with one call of the grammar.
+fn parse_pass(
+    source: &str,
+    start: usize,
+    end: usize,
+    statements: &mut Vec<Statement>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(text) = source.get(start..end) else {
+        return;
+    };
+    let file = match LangParser::parse(Rule::file, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file) => file,
+            None => return,
+        },
+        Err(e) => {
+            errors.push(errors::from_pest(source, start, &e));
+            return;
+        }
+    };
+    for pair in file.into_inner() {
+        match pair.as_rule() {
+            Rule::statement => match lower::statement(pair, start) {
+                Ok(statement) => statements.push(statement),
+                Err(d) => errors.push(d),
+            },
+            Rule::bad_statement => {
+                errors.push(statement_error(source, start + pair.as_span().start()))
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Parses the statement at `start` again, alone, for pest's report of what went wrong.
