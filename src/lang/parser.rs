@@ -31,29 +31,35 @@ pub fn parse_partial(source: &str) -> (Vec<Statement>, Vec<Diagnostic>) {
         return parse_range(source, 0, source.len());
     }
     let ranges = chunk_ranges(source, threads);
-    let parts: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
+    let Some((&(first_start, first_end), others)) = ranges.split_first() else {
+        return (Vec::new(), Vec::new());
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = others
             .iter()
             .map(|&(start, end)| scope.spawn(move || parse_range(source, start, end)))
             .collect();
-        handles.into_iter().map(|h| h.join()).collect()
-    });
-    let total = parts
-        .iter()
-        .map(|p| p.as_ref().map_or(0, |p| p.0.len()))
-        .sum();
-    let mut statements = Vec::with_capacity(total);
-    let mut errors = Vec::new();
-    for part in parts {
-        match part {
-            Ok((mut s, mut e)) => {
-                statements.append(&mut s);
-                errors.append(&mut e);
+        // This thread parses the first piece into a vector big enough for all of them, so
+        // that only the other pieces are copied (statements are large).
+        let mut statements = Vec::with_capacity(statement_estimate(source));
+        let mut errors = Vec::new();
+        parse_into(source, first_start, first_end, &mut statements, &mut errors);
+        for handle in handles {
+            match handle.join() {
+                Ok((mut s, mut e)) => {
+                    statements.append(&mut s);
+                    errors.append(&mut e);
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            Err(panic) => std::panic::resume_unwind(panic),
         }
-    }
-    (statements, errors)
+        (statements, errors)
+    })
+}
+
+/// At least the number of statements in `text`: each ends with a `;`.
+fn statement_estimate(text: &str) -> usize {
+    memchr::memchr_iter(b';', text.as_bytes()).count()
 }
 
 /// Cuts `source` into about `pieces` ranges, each ending just after a `;` that ends a
@@ -96,15 +102,27 @@ const PASS_LEN: usize = 16 * 1024;
 
 /// Parses the statements of `source[start..end]`, which holds whole statements.
 pub fn parse_range(source: &str, start: usize, end: usize) -> (Vec<Statement>, Vec<Diagnostic>) {
-    let mut statements = Vec::new();
+    let text = source.get(start..end).unwrap_or("");
+    let mut statements = Vec::with_capacity(statement_estimate(text));
     let mut errors = Vec::new();
+    parse_into(source, start, end, &mut statements, &mut errors);
+    (statements, errors)
+}
+
+/// Appends the statements and errors of `source[start..end]` (whole statements).
+fn parse_into(
+    source: &str,
+    start: usize,
+    end: usize,
+    statements: &mut Vec<Statement>,
+    errors: &mut Vec<Diagnostic>,
+) {
     let Some(text) = source.get(start..end) else {
-        return (statements, errors);
+        return;
     };
     for (from, to) in chunk_ranges(text, text.len() / PASS_LEN + 1) {
-        parse_pass(source, start + from, start + to, &mut statements, &mut errors);
+        parse_pass(source, start + from, start + to, statements, errors);
     }
-    (statements, errors)
 }
 
 /// Parses `source[start..end]` (whole statements) with one call of the grammar.
