@@ -22,7 +22,7 @@ pub fn parse(source: &str) -> Result<Vec<Statement>, Vec<Diagnostic>> {
 }
 
 /// Texts at least this long are cut into pieces parsed on several threads.
-const PARALLEL_MIN_LEN: usize = 256 * 1024;
+const PARALLEL_MIN_LEN: usize = 64 * 1024;
 
 /// Every statement that parsed, and the errors of those that did not.
 pub fn parse_partial(source: &str) -> (Vec<Statement>, Vec<Diagnostic>) {
