@@ -1,5 +1,5 @@
-//! The pest parser over `grammar.pest` and the statement-by-statement driver with recovery,
-//! run on several threads for long texts.
+//! The pest parser over `grammar.pest` and its driver: one grammar pass per piece of text,
+//! a bad statement skipped and reported, pieces of long texts parsed on several threads.
 
 use pest::Parser;
 
@@ -198,6 +198,32 @@ mod tests {
             !cut_points.contains(&17),
             "cut inside the comment: {ranges:?}"
         );
+    }
+
+    #[test]
+    fn errors_of_every_pass_point_at_their_token() {
+        let mut text = String::new();
+        let mut bad_at = Vec::new();
+        for i in 0..3000 {
+            if i % 700 == 5 {
+                bad_at.push(text.len() + "add 10.0.0.1 10.0.0.2 ".len());
+                text.push_str("add 10.0.0.1 10.0.0.2 espp 1;\n");
+            }
+            text.push_str(&format!(
+                "spdadd 10.0.{}.{}/32 10.1.0.1 any -P out ipsec esp/transport//require; # ;\n",
+                i / 256,
+                i % 256
+            ));
+        }
+        assert!(text.len() > 4 * PASS_LEN);
+        for (statements, errors) in [parse_range(&text, 0, text.len()), parse_partial(&text)] {
+            assert_eq!(statements.len(), 3000);
+            let starts: Vec<usize> = errors.iter().map(|e| e.span.start).collect();
+            assert_eq!(starts, bad_at);
+            for e in &errors {
+                assert_eq!(&text[e.span.start..e.span.end], "espp");
+            }
+        }
     }
 
     #[test]
