@@ -48,7 +48,7 @@ fn phrase(rule: Rule) -> Phrase {
     use Rule::*;
     match rule {
         sa_cmd | kw_deleteall | kw_flush | kw_dump | spd_cmd | kw_spdadd | kw_spdflush
-        | kw_spddump | kw_exit | statement | statement_at | item => main(COMMAND, 0),
+        | kw_spddump | kw_exit | statement | statement_at | file => main(COMMAND, 0),
         kw_tagged => minor("'tagged'", 1),
         af_flags => minor("address flags (-4, -6, -n)", 1),
         sa_host | host_word | nat_oa => main(ADDRESS, 2),

@@ -163,39 +163,50 @@ pub(crate) fn apply_address_flags(flags: &mut AddressFlags, text: &str) {
 
 /// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
 pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
-    if let Some(digits) = hex_digits(text) {
-        if let Some(i) = digits.find(|c: char| !c.is_ascii_hexdigit()) {
-            let bad = digits[i..].chars().next().unwrap_or('?');
-            let at = span.start + 2 + i;
-            return Err(Diagnostic::new(
-                Span {
-                    start: at,
-                    end: at + bad.len_utf8(),
-                },
-                format!("invalid hexadecimal digit '{bad}' in key"),
-            ));
+    let Some(digits) = hex_digits(text) else {
+        return Ok(KeyBytes::new(unquote(text).as_bytes().to_vec()));
+    };
+    let digits = digits.as_bytes();
+    let mut bytes = Vec::with_capacity(digits.len().div_ceil(2));
+    // With an odd count, the first digit stands alone as the low nibble of the first byte.
+    let mut byte = 0u8;
+    let mut complete = digits.len() % 2 == 1;
+    for (i, &d) in digits.iter().enumerate() {
+        let Some(value) = nibble(d) else {
+            return Err(bad_digit(text, span, i));
+        };
+        byte = byte << 4 | value;
+        if complete {
+            bytes.push(byte);
+            byte = 0;
         }
-        let digits = digits.as_bytes();
-        let mut bytes = Vec::with_capacity(digits.len().div_ceil(2));
-        let (head, tail) = digits.split_at(digits.len() % 2);
-        if let Some(&d) = head.first() {
-            bytes.push(nibble(d));
-        }
-        for pair in tail.chunks_exact(2) {
-            bytes.push(nibble(pair[0]) << 4 | nibble(pair[1]));
-        }
-        Ok(KeyBytes::new(bytes))
-    } else {
-        Ok(KeyBytes::new(unquote(text).as_bytes().to_vec()))
+        complete = !complete;
     }
+    Ok(KeyBytes::new(bytes))
 }
 
-fn nibble(d: u8) -> u8 {
+/// The error for the character at `index` of the digits of `text` (after its `0x`).
+fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
+    let bad = text
+        .get(2 + index..)
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or('?');
+    let at = span.start + 2 + index;
+    Diagnostic::new(
+        Span {
+            start: at,
+            end: at + bad.len_utf8(),
+        },
+        format!("invalid hexadecimal digit '{bad}' in key"),
+    )
+}
+
+fn nibble(d: u8) -> Option<u8> {
     match d {
-        b'0'..=b'9' => d - b'0',
-        b'a'..=b'f' => d - b'a' + 10,
-        b'A'..=b'F' => d - b'A' + 10,
-        _ => 0,
+        b'0'..=b'9' => Some(d - b'0'),
+        b'a'..=b'f' => Some(d - b'a' + 10),
+        b'A'..=b'F' => Some(d - b'A' + 10),
+        _ => None,
     }
 }
 
