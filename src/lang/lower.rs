@@ -1,8 +1,8 @@
-//! Lowering of pest pairs to `ast` statements: dispatch and the helpers shared by all forms.
+//! Lowering of parse-tree nodes to `ast` statements: dispatch and the helpers shared by all forms.
 
 use std::iter::Peekable;
 
-use pest::iterators::{Pair, Pairs};
+use super::tree::{Children, Node};
 
 use super::ast::{AddressFlags, SecurityContext, Span, Spanned, Statement, StatementKind};
 use super::diag::Diagnostic;
@@ -10,7 +10,7 @@ use super::parser::Rule;
 use super::values::{self, Lowered};
 use super::{lower_sa, lower_spd};
 
-pub(crate) type Inner<'i> = Peekable<Pairs<'i, Rule>>;
+pub(crate) type Inner<'i> = Peekable<Children<'i>>;
 
 /// Spans of pairs parsed from `source[base..]`, as offsets into the whole source.
 #[derive(Clone, Copy)]
@@ -19,7 +19,7 @@ pub(crate) struct Cx {
 }
 
 impl Cx {
-    pub fn span(self, pair: &Pair<'_, Rule>) -> Span {
+    pub fn span(self, pair: &Node<'_>) -> Span {
         let s = pair.as_span();
         Span {
             start: s.start() + self.base,
@@ -28,19 +28,19 @@ impl Cx {
     }
 
     /// The next pair, which the grammar guarantees; an error rather than a panic otherwise.
-    pub fn next<'i>(self, inner: &mut Inner<'i>, at: Span) -> Lowered<Pair<'i, Rule>> {
+    pub fn next<'i>(self, inner: &mut Inner<'i>, at: Span) -> Lowered<Node<'i>> {
         inner
             .next()
             .ok_or_else(|| Diagnostic::new(at, "internal error: statement shape not understood"))
     }
 
     /// The next pair if it is of `rule`.
-    pub fn next_if<'i>(self, inner: &mut Inner<'i>, rule: Rule) -> Option<Pair<'i, Rule>> {
+    pub fn next_if<'i>(self, inner: &mut Inner<'i>, rule: Rule) -> Option<Node<'i>> {
         inner.next_if(|p| p.as_rule() == rule)
     }
 
     /// The last inner pair of `pair` (the value after a flag such as `-u`).
-    pub fn value<'i>(self, pair: Pair<'i, Rule>) -> Lowered<(Pair<'i, Rule>, Span)> {
+    pub fn value<'i>(self, pair: Node<'i>) -> Lowered<(Node<'i>, Span)> {
         let at = self.span(&pair);
         let value = pair
             .into_inner()
@@ -51,7 +51,7 @@ impl Cx {
     }
 }
 
-pub(crate) fn statement(pair: Pair<'_, Rule>, base: usize) -> Lowered<Statement> {
+pub(crate) fn statement(pair: Node<'_>, base: usize) -> Lowered<Statement> {
     let cx = Cx { base };
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
@@ -80,7 +80,7 @@ pub(crate) fn address_flags(inner: &mut Inner<'_>) -> AddressFlags {
 }
 
 /// `-ctx doi alg "string"`.
-pub(crate) fn security_context(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<SecurityContext>> {
+pub(crate) fn security_context(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<SecurityContext>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let _flag = cx.next(&mut inner, span)?;
@@ -100,7 +100,7 @@ pub(crate) fn security_context(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<
 }
 
 /// `-hwif ifname`.
-pub(crate) fn hwif(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<String>> {
+pub(crate) fn hwif(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<String>> {
     let (name, span) = cx.value(pair)?;
     Ok(Spanned {
         value: name.as_str().to_string(),

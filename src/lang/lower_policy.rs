@@ -1,6 +1,6 @@
 //! Lowering of the policy text after `-P`: direction, priority, action and IPsec requests.
 
-use pest::iterators::Pair;
+use super::tree::Node;
 
 use super::ast::*;
 use super::diag::Diagnostic;
@@ -15,7 +15,7 @@ const OFFSET_MAX: i64 = 2_147_483_648;
 const BASE_PLUS_MAX: i64 = 0x4000_0000;
 const BASE_MINUS_MAX: i64 = 0x3fff_ffff;
 
-pub(crate) fn policy(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<PolicySpec>> {
+pub(crate) fn policy(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<PolicySpec>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1).peekable();
     let dir = match inner.next().as_ref().map(|p| p.as_str()) {
@@ -49,7 +49,7 @@ pub(crate) fn policy(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<PolicySpec
     })
 }
 
-fn priority(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<Priority>> {
+fn priority(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<Priority>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1);
     let Some(first) = inner.next() else {
@@ -104,7 +104,7 @@ fn signed(text: &str, span: Span) -> Lowered<i64> {
 }
 
 /// `proto/mode[/[src-dst][/[level]]]`.
-fn request(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<IpsecRequestSpec> {
+fn request(cx: Cx, pair: Node<'_>) -> Lowered<IpsecRequestSpec> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let proto = match inner.next().as_ref().map(|p| p.as_str()) {
@@ -152,7 +152,7 @@ fn request(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<IpsecRequestSpec> {
     })
 }
 
-fn endpoints(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<RequestEndpoints> {
+fn endpoints(cx: Cx, pair: Node<'_>) -> Lowered<RequestEndpoints> {
     let span = cx.span(&pair);
     let mut hosts = pair.into_inner().filter(|p| p.as_rule() == Rule::req_host);
     let (Some(src), Some(dst)) = (hosts.next(), hosts.next()) else {
@@ -164,7 +164,7 @@ fn endpoints(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<RequestEndpoints> {
     Ok(RequestEndpoints { src, dst })
 }
 
-fn endpoint(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<(Host, Span)> {
+fn endpoint(cx: Cx, pair: Node<'_>) -> Lowered<(Host, Span)> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
     let Some(addr_pair) = inner.next() else {
@@ -179,7 +179,7 @@ fn endpoint(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<(Host, Span)> {
 }
 
 /// `default|use|require|unique[:N]`; a `:N` makes the level unique with reqid N.
-fn level(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Level> {
+fn level(cx: Cx, pair: Node<'_>) -> Lowered<Level> {
     let mut inner = pair.into_inner();
     let keyword = inner.next().map_or("default", |p| p.as_str());
     if let Some(reqid) = inner.next() {

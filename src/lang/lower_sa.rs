@@ -1,6 +1,6 @@
 //! Lowering of SAD statements: add/update/get/delete/getspi, deleteall, flush, dump.
 
-use pest::iterators::Pair;
+use super::tree::Node;
 
 use super::algorithms;
 use super::ast::*;
@@ -10,7 +10,7 @@ use super::parser::Rule;
 use super::sa_checks;
 use super::values::{self, Lowered};
 
-pub(crate) fn sa_statement(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKind> {
+pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let command = cx.next(&mut inner, at)?;
@@ -71,7 +71,7 @@ pub(crate) fn sa_statement(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKin
     })
 }
 
-pub(crate) fn delete_all(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<DeleteAll> {
+pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let _command = cx.next(&mut inner, at)?;
@@ -87,11 +87,11 @@ pub(crate) fn delete_all(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<DeleteAll> {
 }
 
 /// `flush [proto]` / `dump [proto]`.
-pub(crate) fn optional_protocol(cx: Cx, pair: Pair<'_, Rule>) -> Option<Spanned<SaProtocol>> {
+pub(crate) fn optional_protocol(cx: Cx, pair: Node<'_>) -> Option<Spanned<SaProtocol>> {
     pair.into_inner().nth(1).map(|p| protocol(cx, p))
 }
 
-fn protocol(cx: Cx, pair: Pair<'_, Rule>) -> Spanned<SaProtocol> {
+fn protocol(cx: Cx, pair: Node<'_>) -> Spanned<SaProtocol> {
     let value = match pair.as_str() {
         "esp" => SaProtocol::Esp,
         "esp-old" => SaProtocol::EspOld,
@@ -120,7 +120,7 @@ fn host_pair(
 }
 
 /// `addr` or `addr[port]`.
-fn host(cx: Cx, pair: Pair<'_, Rule>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
+fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
     let addr_pair = inner
@@ -139,7 +139,7 @@ fn host(cx: Cx, pair: Pair<'_, Rule>, flags: AddressFlags) -> Lowered<Spanned<Ho
     })
 }
 
-fn sa_option(cx: Cx, pair: Pair<'_, Rule>, options: &mut SaOptions) -> Lowered<()> {
+fn sa_option(cx: Cx, pair: Node<'_>, options: &mut SaOptions) -> Lowered<()> {
     let at = cx.span(&pair);
     let option = pair
         .into_inner()
@@ -229,7 +229,7 @@ fn number_option(
 }
 
 /// `-natt oai [sport] oar [dport]`.
-fn natt(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<NatTraversal>> {
+fn natt(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<NatTraversal>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().skip(1).peekable();
     let oai = nat_address(cx, &mut inner, span)?;
@@ -245,7 +245,7 @@ fn natt(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<NatTraversal>> {
     Ok(Spanned { value, span })
 }
 
-fn nat_address<'i, I: Iterator<Item = Pair<'i, Rule>>>(
+fn nat_address<'i, I: Iterator<Item = Node<'i>>>(
     cx: Cx,
     inner: &mut std::iter::Peekable<I>,
     at: Span,
@@ -256,7 +256,7 @@ fn nat_address<'i, I: Iterator<Item = Pair<'i, Rule>>>(
     values::address(pair.as_str(), cx.span(&pair))
 }
 
-fn bracket_port<'i, I: Iterator<Item = Pair<'i, Rule>>>(
+fn bracket_port<'i, I: Iterator<Item = Node<'i>>>(
     cx: Cx,
     inner: &mut std::iter::Peekable<I>,
 ) -> Lowered<Option<u16>> {
@@ -272,7 +272,7 @@ fn bracket_port<'i, I: Iterator<Item = Pair<'i, Rule>>>(
     }
 }
 
-fn algorithm(cx: Cx, pair: Pair<'_, Rule>, algs: &mut Algorithms) -> Lowered<()> {
+fn algorithm(cx: Cx, pair: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
     let at = cx.span(&pair);
     let alg = pair
         .into_inner()

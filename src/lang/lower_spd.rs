@@ -1,6 +1,6 @@
 //! Lowering of SPD statements: spdadd/spdupdate/spddelete selectors, upper-layer spec, tagged.
 
-use pest::iterators::Pair;
+use super::tree::Node;
 
 use super::ast::*;
 use super::diag::Diagnostic;
@@ -10,7 +10,7 @@ use super::parser::Rule;
 use super::protocols;
 use super::values::{self, Lowered};
 
-pub(crate) fn spd_statement(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKind> {
+pub(crate) fn spd_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let command = cx.next(&mut inner, at)?;
@@ -50,7 +50,7 @@ pub(crate) fn spd_statement(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKi
 }
 
 /// `spdadd tagged "name" policy`.
-pub(crate) fn tagged(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKind> {
+pub(crate) fn tagged(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let _spdadd = cx.next(&mut inner, at)?;
@@ -65,7 +65,7 @@ pub(crate) fn tagged(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<StatementKind> {
 }
 
 /// `address[/prefixlen][[port]]`.
-fn selector(cx: Cx, pair: Pair<'_, Rule>, flags: AddressFlags) -> Lowered<Spanned<Selector>> {
+fn selector(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Selector>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let addr_pair = cx.next(&mut inner, span)?;
@@ -91,7 +91,7 @@ fn selector(cx: Cx, pair: Pair<'_, Rule>, flags: AddressFlags) -> Lowered<Spanne
     })
 }
 
-fn upper_spec(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<UpperProtocol>> {
+fn upper_spec(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<UpperProtocol>> {
     let span = cx.span(&pair);
     let text = pair.as_str();
     let value = if text == "any" {
@@ -113,7 +113,7 @@ fn upper_spec(cx: Cx, pair: Pair<'_, Rule>) -> Lowered<Spanned<UpperProtocol>> {
 }
 
 /// ICMP/ICMPv6/MH `type[,code]` or a GRE key (`a.b.c.d` or a 32-bit number).
-fn upper_misc(cx: Cx, pair: Pair<'_, Rule>, upper: UpperProtocol) -> Lowered<Spanned<UpperMisc>> {
+fn upper_misc(cx: Cx, pair: Node<'_>, upper: UpperProtocol) -> Lowered<Spanned<UpperMisc>> {
     let span = cx.span(&pair);
     let text = pair.as_str();
     let number = match upper {

@@ -8,9 +8,13 @@ mod lower;
 mod lower_policy;
 mod lower_sa;
 mod lower_spd;
+mod machine;
+#[cfg(test)]
+mod machine_equivalence;
 mod parser;
 pub mod protocols;
 mod sa_checks;
+mod tree;
 mod values;
 
 pub use ast::*;

@@ -1,11 +1,12 @@
-//! The pest parser over `grammar.pest` and its driver: one grammar pass per piece of text,
-//! a bad statement skipped and reported, pieces of long texts parsed on several threads.
+//! The parsers of `grammar.pest` and their driver: the generated recognizer makes one pass
+//! per piece of text, a bad statement is skipped and then explained by pest's parser, pieces
+//! of long texts are parsed on several threads.
 
 use pest::Parser;
 
 use super::ast::Statement;
 use super::diag::Diagnostic;
-use super::{errors, lower};
+use super::{errors, lower, machine};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar.pest"]
@@ -98,9 +99,8 @@ pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
     cuts.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
-/// One pass of the grammar covers about this many bytes. Pest's token queue (over 20 bytes
-/// per byte of text) then stays in the processor's cache: one pass over a whole 14 MB file is
-/// slower than a pass per statement, a pass per 16 KiB is 40% faster.
+/// One pass of the grammar covers about this many bytes, so that its tokens stay in the
+/// processor's cache.
 const PASS_LEN: usize = 16 * 1024;
 
 /// Parses the statements of `source[start..end]`, which holds whole statements.
@@ -139,15 +139,15 @@ fn parse_pass(
     let Some(text) = source.get(start..end) else {
         return;
     };
-    let file = match LangParser::parse(Rule::file, text) {
-        Ok(mut pairs) => match pairs.next() {
-            Some(file) => file,
-            None => return,
-        },
-        Err(e) => {
+    let Some(tree) = machine::parse(Rule::file, text) else {
+        // `file` matches any text; should it not, pest says why.
+        if let Err(e) = LangParser::parse(Rule::file, text) {
             errors.push(errors::from_pest(source, start, &e));
-            return;
         }
+        return;
+    };
+    let Some(file) = tree.top().next() else {
+        return;
     };
     for pair in file.into_inner() {
         match pair.as_rule() {

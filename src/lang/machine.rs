@@ -1,0 +1,176 @@
+//! The recognizer generated from `grammar.pest` at build time: the same rules, tokens and
+//! spans as pest's parser, without its per-call bookkeeping. Pest stays the reference and
+//! explains syntax errors; this one parses text that is read in bulk.
+
+use super::parser::Rule;
+use super::tree::{Tok, Tree};
+
+/// Whether implicit whitespace is skipped and inner rules leave tokens, as in pest.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Atomicity {
+    Atomic,
+    CompoundAtomic,
+    NonAtomic,
+}
+
+/// Parser state: position in the input, the tokens of the rules matched so far.
+pub(super) struct Machine<'i> {
+    text: &'i str,
+    input: &'i [u8],
+    pos: usize,
+    toks: Vec<Tok>,
+    atomicity: Atomicity,
+    lookahead: u32,
+}
+
+/// Runs `rule` on the whole of `text` and returns the tokens of what it matched, or `None`
+/// when the rule does not match.
+pub(crate) fn parse(rule: Rule, text: &str) -> Option<Tree<'_>> {
+    let mut machine = Machine {
+        text,
+        input: text.as_bytes(),
+        pos: 0,
+        toks: Vec::with_capacity(text.len() / 4 + 16),
+        atomicity: Atomicity::NonAtomic,
+        lookahead: 0,
+    };
+    if rules::run(rule, &mut machine) {
+        Some(Tree::new(text, machine.toks))
+    } else {
+        None
+    }
+}
+
+impl Machine<'_> {
+    #[inline(always)]
+    fn rule(&mut self, rule: Rule, body: impl FnOnce(&mut Self) -> bool) -> bool {
+        let visible = self.lookahead == 0 && self.atomicity != Atomicity::Atomic;
+        let index = self.toks.len();
+        if visible {
+            self.toks.push(Tok::open(rule, self.pos));
+        }
+        if body(self) {
+            if visible {
+                let next = self.toks.len();
+                self.toks[index].close(self.pos, next);
+            }
+            true
+        } else {
+            if visible {
+                self.toks.truncate(index);
+            }
+            false
+        }
+    }
+
+    #[inline(always)]
+    fn atomic(&mut self, atomicity: Atomicity, body: impl FnOnce(&mut Self) -> bool) -> bool {
+        let outer = std::mem::replace(&mut self.atomicity, atomicity);
+        let matched = body(self);
+        self.atomicity = outer;
+        matched
+    }
+
+    /// `&e` (`positive`) or `!e`: never moves, never leaves tokens.
+    #[inline(always)]
+    fn lookahead(&mut self, positive: bool, body: impl FnOnce(&mut Self) -> bool) -> bool {
+        let at = self.pos;
+        self.lookahead += 1;
+        let matched = body(self);
+        self.lookahead -= 1;
+        self.pos = at;
+        matched == positive
+    }
+
+    /// All of `body` or nothing: a failure restores the position and the tokens.
+    #[inline(always)]
+    fn sequence(&mut self, body: impl FnOnce(&mut Self) -> bool) -> bool {
+        let (at, len) = (self.pos, self.toks.len());
+        if body(self) {
+            true
+        } else {
+            self.pos = at;
+            self.toks.truncate(len);
+            false
+        }
+    }
+
+    #[inline(always)]
+    fn string(&mut self, s: &[u8]) -> bool {
+        if self.input[self.pos..].starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    #[inline(always)]
+    #[allow(dead_code)] // for `^"..."` in the grammar
+    fn insensitive(&mut self, s: &[u8]) -> bool {
+        match self.input.get(self.pos..self.pos + s.len()) {
+            Some(here) if here.eq_ignore_ascii_case(s) => {
+                self.pos += s.len();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A character in `lo..=hi`, both ASCII: then no byte of a longer character matches.
+    #[inline(always)]
+    fn byte_range(&mut self, lo: u8, hi: u8) -> bool {
+        match self.input.get(self.pos) {
+            Some(&b) if lo <= b && b <= hi => {
+                self.pos += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    #[inline(always)]
+    #[allow(dead_code)] // for ranges of other than ASCII characters in the grammar
+    fn char_range(&mut self, lo: char, hi: char) -> bool {
+        match self.text[self.pos..].chars().next() {
+            Some(c) if lo <= c && c <= hi => {
+                self.pos += c.len_utf8();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    #[inline(always)]
+    fn any(&mut self) -> bool {
+        match self.text[self.pos..].chars().next() {
+            Some(c) => {
+                self.pos += c.len_utf8();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves to the first place where one of `strings` starts (their first bytes are those
+    /// `first` accepts), or to the end of the input.
+    #[inline(always)]
+    fn skip_until(&mut self, first: impl Fn(u8) -> bool, strings: &[&[u8]]) -> bool {
+        let mut at = self.pos;
+        while at < self.input.len() {
+            if first(self.input[at]) && strings.iter().any(|s| self.input[at..].starts_with(s)) {
+                break;
+            }
+            at += 1;
+        }
+        self.pos = at;
+        true
+    }
+}
+
+#[allow(clippy::all, clippy::pedantic, unused_parens, unused_braces)]
+mod rules {
+    use super::{Atomicity, Machine, Rule};
+
+    include!(concat!(env!("OUT_DIR"), "/grammar_machine.rs"));
+}
