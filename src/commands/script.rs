@@ -1,6 +1,6 @@
 //! Parse, compile and encode a whole script up front, so that nothing is sent unless all of it
-//! is valid. Parsing (a thread per core) and compiling (this thread) run as a pipeline over
-//! pieces of the text, and only the encoded messages are kept, so memory stays small for big scripts.
+//! is valid. Pieces of the text are parsed, compiled and encoded on a thread per core, and only
+//! the encoded messages are kept, so memory stays small for big scripts.
 
 use std::collections::BTreeMap;
 use std::sync::mpsc;
@@ -43,7 +43,8 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (sender, receiver) = mpsc::sync_channel(2 * workers);
     let (steps, mut errors) = std::thread::scope(|scope| {
-        // Parsers take the pieces in turn; this thread compiles them back in order.
+        // Workers take the pieces in turn and parse, compile and encode them; this thread
+        // puts the results back in order.
         for worker in 0..workers {
             let sender = sender.clone();
             let pieces = &pieces;
@@ -51,10 +52,13 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
                 for (index, &(start, end)) in
                     pieces.iter().enumerate().skip(worker).step_by(workers)
                 {
-                    if sender
-                        .send((index, lang::parse_range(source, start, end)))
-                        .is_err()
-                    {
+                    let (statements, mut errors) = lang::parse_range(source, start, end);
+                    let mut steps = Vec::new();
+                    compile_piece(&statements, opts, &mut steps, &mut errors);
+                    if !keep {
+                        steps = Vec::new();
+                    }
+                    if sender.send((index, steps, errors)).is_err() {
                         break;
                     }
                 }
@@ -65,16 +69,12 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
         let mut errors = Vec::new();
         let mut waiting = BTreeMap::new();
         let mut next = 0;
-        for (index, parsed) in receiver {
-            waiting.insert(index, parsed);
-            while let Some((statements, mut parse_errors)) = waiting.remove(&next) {
+        for (index, piece_steps, piece_errors) in receiver {
+            waiting.insert(index, (piece_steps, piece_errors));
+            while let Some((mut piece_steps, mut piece_errors)) = waiting.remove(&next) {
                 next += 1;
-                errors.append(&mut parse_errors);
-                let first_new = steps.len();
-                compile_piece(&statements, opts, &mut steps, &mut errors);
-                if !keep {
-                    steps.truncate(first_new);
-                }
+                steps.append(&mut piece_steps);
+                errors.append(&mut piece_errors);
             }
         }
         (steps, errors)
