@@ -5,31 +5,20 @@
 # a baseline measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
 cargo build --release --quiet
 input=$(mktemp /tmp/setkey-bench.XXXXXX.conf)
 trap 'rm -f "$input"' EXIT
 python3 bench/gen.py 100000 >"$input"
 echo "input: $(wc -c <"$input") bytes, 100000 statements"
-measure() {
-    local best=999 rss=0
-    for _ in 1 2 3 4 5; do
-        /usr/bin/time -f '%e %M' -o /tmp/setkey-bench.time "$@" >/dev/null
-        read -r secs kb </tmp/setkey-bench.time
-        best=$(python3 -c "print(min($best, $secs))")
-        rss=$kb
-    done
-    echo "$best $rss"
-}
 for target in netbsd freebsd linux; do
-    read -r s kb < <(measure target/release/setkey -n --target "$target" -f "$input")
-    python3 - "$target" "$s" "$kb" <<'PY'
+    read -r best median kb < <(python3 bench/measure.py 11 target/release/setkey -n --target "$target" -f "$input")
+    python3 - "$target" "$best" "$median" "$kb" <<'PY'
 import sys
-target, s, kb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-s = max(s, 0.001)
-rate = 100000 / s
-print(f"{target:8} {s:.3f} s  {rate:,.0f} statements/s ({rate / 270000:.2f}x the C setkey)  "
-      f"peak RSS {kb / 1024:.1f} MiB (C setkey: 35 MiB)")
+target, best, median, kb = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+for label, s in (("best", best), ("median", median)):
+    rate = 100000 / s
+    print(f"{target:8} {label:6} {s:.3f} s  {rate:,.0f} statements/s ({rate / 270000:.2f}x the C setkey)")
+print(f"{target:8} peak RSS {kb / 1024:.1f} MiB (C setkey: 35 MiB)")
 PY
 done
 
@@ -40,7 +29,7 @@ target/release/setkey -n --target linux --emit-raw "$raw" -f "$input"
 for _ in 1 2 3 4 5 6 7 8 9; do cat "$raw"; done >"$raw.all" && cat "$raw" >>"$raw.all" && mv "$raw.all" "$raw"
 for mode in "" "--json"; do
     # shellcheck disable=SC2086 # $mode is empty or one flag
-    read -r s kb < <(measure target/release/setkey -x --target linux --replay "$raw" $mode)
+    read -r s _ kb < <(python3 bench/measure.py 3 target/release/setkey -x --target linux --replay "$raw" $mode)
     python3 - "$s" "$kb" "${mode:-text}" "$raw" <<'PY'
 import os, sys
 s, kb, mode, path = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]

@@ -30,7 +30,7 @@ pub(crate) fn parse(rule: Rule, text: &str) -> Option<Tree<'_>> {
         text,
         input: text.as_bytes(),
         pos: 0,
-        toks: Vec::with_capacity(text.len() / 4 + 16),
+        toks: Vec::with_capacity((text.len() / 8).min(1 << 16)),
         atomicity: Atomicity::NonAtomic,
         lookahead: 0,
     };
