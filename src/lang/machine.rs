@@ -18,19 +18,21 @@ pub(super) struct Machine<'i> {
     text: &'i str,
     input: &'i [u8],
     pos: usize,
-    toks: Vec<Tok>,
+    toks: &'i mut Vec<Tok>,
     atomicity: Atomicity,
     lookahead: u32,
 }
 
-/// Runs `rule` on the whole of `text` and returns the tokens of what it matched, or `None`
-/// when the rule does not match.
-pub(crate) fn parse(rule: Rule, text: &str) -> Option<Tree<'_>> {
+/// Runs `rule` from the start of `text` and returns the tokens of what it matched, or `None`
+/// when the rule does not match. The tokens are kept in `toks`, which is cleared first (a
+/// buffer reused from one call to the next saves allocating it each time).
+pub(crate) fn parse<'i>(rule: Rule, text: &'i str, toks: &'i mut Vec<Tok>) -> Option<Tree<'i>> {
+    toks.clear();
     let mut machine = Machine {
         text,
         input: text.as_bytes(),
         pos: 0,
-        toks: Vec::with_capacity((text.len() / 8).min(1 << 16)),
+        toks,
         atomicity: Atomicity::NonAtomic,
         lookahead: 0,
     };

@@ -36,7 +36,8 @@ fn machine_tokens(nodes: Children<'_>, out: &mut Tokens) {
 
 fn check(rule: Rule, text: &str) -> Result<(), TestCaseError> {
     let expected = LangParser::parse(rule, text).ok().map(pest_tokens);
-    let actual = machine::parse(rule, text).map(|tree| {
+    let mut toks = Vec::new();
+    let actual = machine::parse(rule, text, &mut toks).map(|tree| {
         let mut tokens = Vec::new();
         machine_tokens(tree.top(), &mut tokens);
         tokens

@@ -6,6 +6,7 @@ use pest::Parser;
 
 use super::ast::Statement;
 use super::diag::Diagnostic;
+use super::tree::Tok;
 use super::{errors, lower, machine};
 
 #[derive(pest_derive::Parser)]
@@ -123,8 +124,16 @@ fn parse_into(
     let Some(text) = source.get(start..end) else {
         return;
     };
+    let mut toks = Vec::new();
     for (from, to) in chunk_ranges(text, text.len() / PASS_LEN + 1) {
-        parse_pass(source, start + from, start + to, statements, errors);
+        parse_pass(
+            source,
+            start + from,
+            start + to,
+            &mut toks,
+            statements,
+            errors,
+        );
     }
 }
 
@@ -133,13 +142,14 @@ fn parse_pass(
     source: &str,
     start: usize,
     end: usize,
+    toks: &mut Vec<Tok>,
     statements: &mut Vec<Statement>,
     errors: &mut Vec<Diagnostic>,
 ) {
     let Some(text) = source.get(start..end) else {
         return;
     };
-    let Some(tree) = machine::parse(Rule::file, text) else {
+    let Some(tree) = machine::parse(Rule::file, text, toks) else {
         // `file` matches any text; should it not, pest says why.
         if let Err(e) = LangParser::parse(Rule::file, text) {
             errors.push(errors::from_pest(source, start, &e));

@@ -31,19 +31,19 @@ impl Tok {
 /// The rules matched in `text`, outermost first.
 pub(crate) struct Tree<'i> {
     text: &'i str,
-    toks: Vec<Tok>,
+    toks: &'i [Tok],
 }
 
 impl<'i> Tree<'i> {
-    pub(super) fn new(text: &'i str, toks: Vec<Tok>) -> Self {
+    pub(super) fn new(text: &'i str, toks: &'i [Tok]) -> Self {
         Tree { text, toks }
     }
 
     /// The outermost matches (usually one: the rule that was run).
-    pub fn top(&self) -> Children<'_> {
+    pub fn top(&self) -> Children<'i> {
         Children {
             text: self.text,
-            toks: &self.toks,
+            toks: self.toks,
             index: 0,
             end: self.toks.len(),
         }

@@ -167,20 +167,20 @@ pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
         return Ok(KeyBytes::new(unquote(text).as_bytes().to_vec()));
     };
     let digits = digits.as_bytes();
-    let mut bytes = Vec::with_capacity(digits.len().div_ceil(2));
     // With an odd count, the first digit stands alone as the low nibble of the first byte.
-    let mut byte = 0u8;
-    let mut complete = digits.len() % 2 == 1;
-    for (i, &d) in digits.iter().enumerate() {
-        let Some(value) = nibble(d) else {
-            return Err(bad_digit(text, span, i));
-        };
-        byte = byte << 4 | value;
-        if complete {
-            bytes.push(byte);
-            byte = 0;
+    let (head, pairs) = digits.split_at(digits.len() % 2);
+    let mut bytes = Vec::with_capacity(head.len() + pairs.len() / 2);
+    if let [d] = head {
+        bytes.push(nibble(*d).ok_or_else(|| bad_digit(text, span, 0))?);
+    }
+    for (i, pair) in pairs.chunks_exact(2).enumerate() {
+        match (nibble(pair[0]), nibble(pair[1])) {
+            (Some(high), Some(low)) => bytes.push(high << 4 | low),
+            (high, _) => {
+                let at = head.len() + 2 * i + usize::from(high.is_some());
+                return Err(bad_digit(text, span, at));
+            }
         }
-        complete = !complete;
     }
     Ok(KeyBytes::new(bytes))
 }
@@ -215,4 +215,49 @@ pub(crate) fn unquote(text: &str) -> &str {
     text.strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
         .unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> Span {
+        Span {
+            start: 100,
+            end: 100 + text.len(),
+        }
+    }
+
+    #[test]
+    fn hex_keys_decode_with_a_leading_nibble_for_odd_counts() {
+        for (text, bytes) in [
+            ("0x00ff10", vec![0x00, 0xff, 0x10]),
+            ("0XaBc", vec![0x0a, 0xbc]),
+            ("0x7", vec![0x07]),
+            ("\"ab;c\"", b"ab;c".to_vec()),
+        ] {
+            assert_eq!(key(text, at(text)).unwrap().as_slice(), bytes, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bad_hex_digit_is_pointed_at() {
+        for (text, index, bad) in [
+            ("0xz123", 2, "z"),
+            ("0x1z23", 3, "z"),
+            ("0x12g3", 4, "g"),
+            ("0xz12", 2, "z"),
+            ("0x1g2", 3, "g"),
+            ("0x12é", 4, "é"),
+        ] {
+            let error = key(text, at(text)).unwrap_err();
+            assert_eq!(error.span.start, 100 + index, "{text}");
+            assert_eq!(error.span.end - error.span.start, bad.len(), "{text}");
+            assert!(
+                error.message.contains(&format!("'{bad}'")),
+                "{text}: {}",
+                error.message
+            );
+        }
+    }
 }
