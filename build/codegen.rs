@@ -101,6 +101,7 @@ impl Generator {
         use OptimizedExpr::*;
         let gap = if atomic { " && " } else { " && skip(m) && " };
         Ok(match expr {
+            Str(s) if s.len() == 1 => format!("m.byte_range({0}, {0})", s.as_bytes()[0]),
             Str(s) => format!("m.string({s:?}.as_bytes())"),
             Insens(s) => format!("m.insensitive({s:?}.as_bytes())"),
             Range(lo, hi) => range(lo, hi)?,

@@ -155,12 +155,14 @@ impl Machine<'_> {
     }
 
     /// Moves to the first place where one of `strings` starts (their first bytes are those
-    /// `first` accepts), or to the end of the input.
+    /// `first` accepts; no strings: all are one byte long), or to the end of the input.
     #[inline(always)]
     fn skip_until(&mut self, first: impl Fn(u8) -> bool, strings: &[&[u8]]) -> bool {
         let mut at = self.pos;
         while at < self.input.len() {
-            if first(self.input[at]) && strings.iter().any(|s| self.input[at..].starts_with(s)) {
+            if first(self.input[at])
+                && (strings.is_empty() || strings.iter().any(|s| self.input[at..].starts_with(s)))
+            {
                 break;
             }
             at += 1;
