@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """Runs a command RUNS times (output discarded) and prints the best and median wall time in
-seconds and the largest peak RSS in KiB: `measure.py RUNS CMD...` -> `best median rss`."""
+seconds and the largest peak RSS in KiB: `measure.py [--status=N] RUNS CMD...` -> `best median
+rss`. The command must exit with status N (default 0)."""
 import os
 import subprocess
 import sys
 import time
 
-runs, cmd = int(sys.argv[1]), sys.argv[2:]
+args = sys.argv[1:]
+expected = 0
+if args[0].startswith("--status="):
+    expected = int(args.pop(0).split("=", 1)[1])
+runs, cmd = int(args[0]), args[1:]
 times, rss = [], 0
 for _ in range(runs):
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     times.append(time.perf_counter() - start)
-    if status != 0:
+    if os.waitstatus_to_exitcode(status) != expected:
         sys.exit(f"{cmd[0]} failed: status {status}")
     rss = max(rss, usage.ru_maxrss)
 times.sort()

@@ -22,9 +22,16 @@ print(f"{target:8} peak RSS {kb / 1024:.1f} MiB (C setkey: 35 MiB)")
 PY
 done
 
+# A script where every statement is wrong: each error is explained and printed.
+bad=$(mktemp /tmp/setkey-bench.XXXXXX.conf)
+trap 'rm -f "$input" "$bad"' EXIT
+python3 -c 'for i in range(20000): print(f"add 10.0.{i // 256 % 256}.{i % 256} 10.1.0.1 espp 0x{i:x} -E null;")' >"$bad"
+read -r best _ kb < <(python3 bench/measure.py --status=1 5 target/release/setkey -n --target netbsd -f "$bad")
+python3 -c "import sys; s = float(sys.argv[1]); print(f'errors   20,000 malformed statements reported in {s:.3f} s ({20000 / s:,.0f}/s), peak RSS {int(sys.argv[2]) / 1024:.1f} MiB')" "$best" "$kb"
+
 # Monitor rendering: decode and print 1,000,000 recorded messages (setkey -x --replay).
 raw=$(mktemp /tmp/setkey-bench.XXXXXX.bin)
-trap 'rm -f "$input" "$raw"' EXIT
+trap 'rm -f "$input" "$bad" "$raw"' EXIT
 target/release/setkey -n --target linux --emit-raw "$raw" -f "$input"
 for _ in 1 2 3 4 5 6 7 8 9; do cat "$raw"; done >"$raw.all" && cat "$raw" >>"$raw.all" && mv "$raw.all" "$raw"
 for mode in "" "--json"; do

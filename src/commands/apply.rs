@@ -32,13 +32,15 @@ pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
         }
     };
     let mut failed = false;
+    let mut lines = None;
     for step in &steps {
         match execute(&mut session, &step.action) {
             Ok(Outcome::Done) => {}
             Ok(Outcome::Exit) => break,
             Ok(Outcome::KernelError(text)) => {
                 failed = true;
-                report_kernel_error(script, step.statement, &text);
+                let lines = lines.get_or_insert_with(|| diag::LineIndex::new(&script.text));
+                report_kernel_error(script, lines, step.statement, &text);
             }
             Err(e) => {
                 eprintln!("setkey: {e}");
@@ -165,8 +167,8 @@ fn status(msg_type: u8, errno: u8) -> Outcome {
     }
 }
 
-fn report_kernel_error(script: &Script, statement: Span, text: &str) {
-    let (line, col) = diag::line_col(&script.text, statement.start);
+fn report_kernel_error(script: &Script, lines: &diag::LineIndex, statement: Span, text: &str) {
+    let (line, col) = lines.line_col(statement.start);
     println!("The result of line {line}: {text}.");
     eprintln!(
         "{}:{line}:{col}: error: the kernel rejected this statement: {text}",

@@ -6,9 +6,9 @@ use pest::iterators::Pairs;
 use pest::{Parser, Token};
 use proptest::prelude::*;
 
-use super::machine;
 use super::parser::{LangParser, Rule};
 use super::tree::Children;
+use super::{errors, machine};
 
 const CORPUS: &str = include_str!("../../tests/golden/statements.txt");
 
@@ -95,6 +95,50 @@ fn every_rule_agrees_on_the_corpus_and_malformed_text() {
     }
 }
 
+const TAILS: &[&str] = &[
+    "flush;",
+    "add 1 2 esp 1 -E null \"q;\";",
+    "# \" ; \n dump;",
+    "\"",
+    "spdflush",
+];
+
+/// Errors are explained by pest from the bad statement's text alone: the same as from all the
+/// text that follows, even with quotes and comments after it.
+fn check_errors_alone(text: &str) -> Result<(), TestCaseError> {
+    let mut toks = Vec::new();
+    let Some(tree) = machine::parse(Rule::file, text, &mut toks) else {
+        return Err(TestCaseError::fail("file did not match"));
+    };
+    let Some(file) = tree.top().next() else {
+        return Err(TestCaseError::fail("no file token"));
+    };
+    for bad in file
+        .into_inner()
+        .filter(|n| n.as_rule() == Rule::bad_statement)
+    {
+        let (start, end) = (bad.as_span().start(), bad.as_span().end());
+        let whole = LangParser::parse(Rule::statement_at, &text[start..]).err();
+        let alone = LangParser::parse(Rule::statement_at, &text[start..end]).err();
+        let explain =
+            |e: Option<pest::error::Error<Rule>>| e.map(|e| errors::from_pest(text, start, &e));
+        prop_assert_eq!(explain(alone), explain(whole), "{:?}", &text[start..end]);
+    }
+    Ok(())
+}
+
+#[test]
+fn errors_of_statements_cut_short_do_not_depend_on_what_follows() {
+    for statement in corpus_statements() {
+        for (at, _) in statement.match_indices([' ', '/', '[', '-']) {
+            for tail in TAILS {
+                check_errors_alone(&format!("{};{tail}", &statement[..at])).unwrap();
+                check_errors_alone(&format!("{} ;\n{tail}", &statement[..at + 1])).unwrap();
+            }
+        }
+    }
+}
+
 fn edited(base: &str, edits: &[(usize, u8, char)]) -> String {
     let mut chars: Vec<char> = base.chars().collect();
     for &(at, op, c) in edits {
@@ -128,6 +172,17 @@ proptest! {
         let base = statements[pick % statements.len()];
         let text = edited(base, &edits);
         check_all_rules(&text)?;
+    }
+
+    #[test]
+    fn statement_errors_do_not_depend_on_what_follows(
+        pick in 0usize..10_000,
+        edits in prop::collection::vec((0usize..400, 0u8..3, prop::sample::select(ALPHABET)), 1..6),
+        tail in prop::sample::select(TAILS),
+    ) {
+        let statements = corpus_statements();
+        let text = format!("{}\n{tail}\n", edited(statements[pick % statements.len()], &edits));
+        check_errors_alone(&text)?;
     }
 
     #[test]

@@ -166,17 +166,24 @@ fn parse_pass(
                 Err(d) => errors.push(d),
             },
             Rule::bad_statement => {
-                errors.push(statement_error(source, start + pair.as_span().start()))
+                let span = pair.as_span();
+                errors.push(statement_error(
+                    source,
+                    start + span.start(),
+                    start + span.end(),
+                ))
             }
             _ => {}
         }
     }
 }
 
-/// Parses the statement at `start` again, alone, for pest's report of what went wrong.
-fn statement_error(source: &str, start: usize) -> Diagnostic {
-    let rest = source.get(start..).unwrap_or("");
-    match LangParser::parse(Rule::statement_at, rest) {
+/// Parses the statement at `source[start..end]` again, with pest, for its report of what went
+/// wrong. A statement is never read past its `;` (its end), and pest's errors take time in
+/// proportion to the text they are given, so it is given only the statement.
+fn statement_error(source: &str, start: usize, end: usize) -> Diagnostic {
+    let statement = source.get(start..end).unwrap_or("");
+    match LangParser::parse(Rule::statement_at, statement) {
         Err(e) => errors::from_pest(source, start, &e),
         Ok(_) => Diagnostic::new(
             super::ast::Span {
