@@ -133,5 +133,8 @@ fn encode(op: Operation, opts: &CompileOptions) -> Result<Action, String> {
 }
 
 pub fn report(script: &Script, errors: &[diag::Diagnostic]) {
-    eprint!("{}", diag::render(&script.name, &script.text, errors));
+    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
+    let written = diag::write_rendered(&mut stderr, &script.name, &script.text, errors);
+    // Nothing more can be said when stderr is gone.
+    let _ = written.and_then(|()| std::io::Write::flush(&mut stderr));
 }

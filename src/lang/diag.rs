@@ -39,10 +39,15 @@ impl<'s> LineIndex<'s> {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
-        let line = self.starts.partition_point(|&start| start <= offset);
+        let line = self.line_of(offset);
         let line_start = self.starts[line - 1];
         let col = self.source[line_start..offset].chars().count() + 1;
         (line, col)
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
     }
 
     /// The text of a 1-based line, without its line end.
@@ -66,31 +71,80 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Source lines up to this many bytes are shown whole; of a longer line, only a window around
+/// the error (so that many errors on one huge line do not print it again and again).
+const LINE_SHOWN_WHOLE: usize = 1000;
+const WINDOW_BEFORE: usize = 80;
+const WINDOW_AFTER: usize = 120;
+
 /// Renders each diagnostic as `FILE:LINE:COL: error: MESSAGE`, the source line, and a caret.
 pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing to a vector cannot fail.
+    let _ = write_rendered(&mut out, file_name, source, diagnostics);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `render`, written to `out` as it goes. In time linear in the source and the diagnostics
+/// when these are in source order, as the parser reports them.
+pub fn write_rendered(
+    out: &mut dyn std::io::Write,
+    file_name: &str,
+    source: &str,
+    diagnostics: &[Diagnostic],
+) -> std::io::Result<()> {
     let index = LineIndex::new(source);
+    // The last position found: the column of the next one on the same line counts from there.
+    let mut last: Option<(usize, usize, usize)> = None;
     for d in diagnostics {
-        let (line, col) = index.line_col(d.span.start);
-        let text = index.line(line);
-        let width = {
-            let end = d.span.end.max(d.span.start + 1);
-            let (end_line, end_col) = index.line_col(end);
-            if end_line == line && end_col > col {
-                end_col - col
-            } else {
-                1
+        let start = floor_char_boundary(source, d.span.start.min(source.len()));
+        let line = index.line_of(start);
+        let line_start = index.starts[line - 1];
+        let col = match last {
+            Some((at, last_line, last_col)) if last_line == line && at <= start => {
+                last_col + source[at..start].chars().count()
             }
+            _ => source[line_start..start].chars().count() + 1,
         };
-        out.push_str(&format!("{file_name}:{line}:{col}: error: {}\n", d.message));
-        out.push_str(&format!("    {}\n", text.replace('\t', " ")));
-        out.push_str(&format!(
-            "    {}{}\n",
-            " ".repeat(col - 1),
-            "^".repeat(width)
-        ));
+        last = Some((start, line, col));
+        let text = index.line(line);
+        let at = start - line_start;
+        // The caret runs to the end of the span if it ends on this line (a '\n' included).
+        let line_end = index
+            .starts
+            .get(line)
+            .map_or(source.len(), |&next| next - 1);
+        let span_end = d.span.end.max(start + 1);
+        let caret_end = if span_end <= line_end {
+            floor_char_boundary(source, span_end)
+        } else {
+            start
+        };
+        let (shown, pad, shown_to) = if text.len() <= LINE_SHOWN_WHOLE {
+            (text.to_string(), col - 1, line_end)
+        } else {
+            let from = floor_char_boundary(text, at.saturating_sub(WINDOW_BEFORE));
+            let to = floor_char_boundary(text, (at + WINDOW_AFTER).min(text.len()));
+            let mut shown = String::new();
+            if from > 0 {
+                shown.push_str("...");
+            }
+            shown.push_str(&text[from..to]);
+            if to < text.len() {
+                shown.push_str("...");
+            }
+            let pad = usize::from(from > 0) * 3 + text[from..at.max(from)].chars().count();
+            (shown, pad, line_start + to)
+        };
+        let width = source
+            .get(start..caret_end.min(shown_to).max(start))
+            .map_or(0, |t| t.chars().count())
+            .max(1);
+        writeln!(out, "{file_name}:{line}:{col}: error: {}", d.message)?;
+        writeln!(out, "    {}", shown.replace('\t', " "))?;
+        writeln!(out, "    {}{}", " ".repeat(pad), "^".repeat(width))?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]
@@ -116,5 +170,45 @@ mod tests {
                 .unwrap_or("");
             assert_eq!(index.line(line), expected, "line {line}");
         }
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_each_error() {
+        let source = format!("{}BAD{};\n", "a ".repeat(1000), "b".repeat(500));
+        let start = 2000;
+        let errors = [
+            Diagnostic::new(Span { start: 0, end: 1 }, "first"),
+            Diagnostic::new(
+                Span {
+                    start,
+                    end: start + 3,
+                },
+                "second",
+            ),
+        ];
+        let text = render("f.conf", &source, &errors);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "f.conf:1:1: error: first");
+        assert_eq!(lines[1], format!("    {}...", &source[..120]));
+        assert_eq!(lines[2], "    ^");
+        assert_eq!(lines[3], "f.conf:1:2001: error: second");
+        assert_eq!(
+            lines[4],
+            format!("    ...{}...", &source[start - 80..start + 120])
+        );
+        assert_eq!(lines[5], format!("    {}^^^", " ".repeat(83)));
+        assert_eq!(lines.len(), 6);
+    }
+
+    #[test]
+    fn carets_cover_the_span_on_its_line_only() {
+        let source = "add x\tyz;\r\nflush;";
+        let errors = [
+            Diagnostic::new(Span { start: 6, end: 8 }, "two"),
+            Diagnostic::new(Span { start: 8, end: 12 }, "to the next line"),
+        ];
+        let expected = "f:1:7: error: two\n    add x yz;\n          ^^\n\
+                        f:1:9: error: to the next line\n    add x yz;\n            ^\n";
+        assert_eq!(render("f", source, &errors), expected);
     }
 }
