@@ -6,9 +6,15 @@ use crate::pfkey::error::EmitError;
 use crate::pfkey::message::{Extension, Message};
 use crate::pfkey::{address, header, key, lifetime, misc, natt, policy, proposal, sa};
 
+/// Most messages fit in this many bytes: the buffer is allocated once and trimmed to size
+/// (growing it step by step would also leave copies of key material in freed memory).
+const USUAL_MAX_LEN: usize = 512;
+
 /// Encodes `msg` for `dialect`; lengths are computed here, never taken from the caller.
 pub fn emit(msg: &Message, dialect: Dialect) -> Result<Vec<u8>, EmitError> {
-    let mut w = Writer::default();
+    let mut w = Writer {
+        buf: Vec::with_capacity(USUAL_MAX_LEN),
+    };
     header::emit(&msg.header, &mut w);
     for ext in &msg.extensions {
         emit_extension(ext, dialect, &mut w)?;
@@ -18,13 +24,16 @@ pub fn emit(msg: &Message, dialect: Dialect) -> Result<Vec<u8>, EmitError> {
         len: w.len(),
     })?;
     w.patch_u16(header::LEN_OFFSET, units);
+    w.buf.shrink_to_fit();
     Ok(w.buf)
 }
 
 fn emit_extension(ext: &Extension, dialect: Dialect, w: &mut Writer) -> Result<(), EmitError> {
-    let label = ext.label();
-    let number = crate::pfkey::ext_type_number(ext, dialect)
-        .ok_or(EmitError::NotInDialect { label, dialect })?;
+    let number =
+        crate::pfkey::ext_type_number(ext, dialect).ok_or_else(|| EmitError::NotInDialect {
+            label: ext.label(),
+            dialect,
+        })?;
     let start = w.len();
     w.u16(0);
     w.u16(number);
@@ -32,7 +41,7 @@ fn emit_extension(ext: &Extension, dialect: Dialect, w: &mut Writer) -> Result<(
     w.pad8();
     let size = w.len() - start;
     let units = u16::try_from(size / 8).map_err(|_| EmitError::TooLong {
-        what: format!("{label} extension"),
+        what: format!("{} extension", ext.label()),
         len: size,
     })?;
     w.patch_u16(start, units);

@@ -303,6 +303,9 @@ pub enum Extension {
     },
 }
 
+/// Room for the extensions of an ADD or SPDADD, reserved at once.
+const USUAL_EXTENSIONS: usize = 8;
+
 impl Message {
     pub fn new(msg_type: u8, satype: u8) -> Self {
         Message {
@@ -312,7 +315,7 @@ impl Message {
                 satype,
                 ..Header::default()
             },
-            extensions: Vec::new(),
+            extensions: Vec::with_capacity(USUAL_EXTENSIONS),
         }
     }
 }
