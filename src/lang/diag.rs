@@ -22,6 +22,14 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(source).line_col(offset)
 }
 
+/// A byte offset (on a character boundary) and its 1-based line and column.
+#[derive(Clone, Copy)]
+struct Position {
+    offset: usize,
+    line: usize,
+    col: usize,
+}
+
 /// Where each line of a source starts, to find the line and column of many offsets in one
 /// pass over the text.
 pub struct LineIndex<'s> {
@@ -38,11 +46,22 @@ impl<'s> LineIndex<'s> {
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let found = self.position(offset, None);
+        (found.line, found.col)
+    }
+
+    /// Where `offset` is; on the line of an earlier `previous` position, its column is counted
+    /// on from there rather than from the start of the line (many errors on one huge line).
+    fn position(&self, offset: usize, previous: Option<Position>) -> Position {
         let offset = floor_char_boundary(self.source, offset.min(self.source.len()));
         let line = self.line_of(offset);
-        let line_start = self.starts[line - 1];
-        let col = self.source[line_start..offset].chars().count() + 1;
-        (line, col)
+        let col = match previous {
+            Some(p) if p.line == line && p.offset <= offset => {
+                p.col + self.source[p.offset..offset].chars().count()
+            }
+            _ => self.source[self.starts[line - 1]..offset].chars().count() + 1,
+        };
+        Position { offset, line, col }
     }
 
     /// The 1-based line of a byte offset.
@@ -94,19 +113,16 @@ pub fn write_rendered(
     diagnostics: &[Diagnostic],
 ) -> std::io::Result<()> {
     let index = LineIndex::new(source);
-    // The last position found: the column of the next one on the same line counts from there.
-    let mut last: Option<(usize, usize, usize)> = None;
+    let mut last = None;
     for d in diagnostics {
-        let start = floor_char_boundary(source, d.span.start.min(source.len()));
-        let line = index.line_of(start);
+        let found = index.position(d.span.start, last);
+        last = Some(found);
+        let Position {
+            offset: start,
+            line,
+            col,
+        } = found;
         let line_start = index.starts[line - 1];
-        let col = match last {
-            Some((at, last_line, last_col)) if last_line == line && at <= start => {
-                last_col + source[at..start].chars().count()
-            }
-            _ => source[line_start..start].chars().count() + 1,
-        };
-        last = Some((start, line, col));
         let text = index.line(line);
         let at = start - line_start;
         // The caret runs to the end of the span if it ends on this line (a '\n' included).
