@@ -166,18 +166,13 @@ fn traffic() -> Vec<Message> {
     ]
 }
 
-/// The traffic as a promiscuous socket receives it: each message wrapped in X_PROMISC.
+/// The traffic as the monitor receives it plainly (every copy on Linux; on the BSDs, the copy
+/// that follows each promiscuous one).
 fn wire(dialect: Dialect) -> Vec<u8> {
-    let mut out = Vec::new();
-    for m in traffic() {
-        let inner = emit(&m, dialect).unwrap();
-        let len = ((16 + inner.len()) / 8) as u16;
-        out.extend_from_slice(&[2, SADB_X_PROMISC, 0, 0]);
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&[0; 10]);
-        out.extend_from_slice(&inner);
-    }
-    out
+    traffic()
+        .iter()
+        .flat_map(|m| emit(m, dialect).unwrap())
+        .collect()
 }
 
 fn replay(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
@@ -331,5 +326,56 @@ fn random_and_mutated_messages_never_crash_the_monitor() {
             assert_eq!(out.status.code(), Some(0), "{dialect} {extra:?}: {stderr}");
             assert!(!stderr.contains("panicked"), "{stderr}");
         }
+    }
+}
+
+/// A BSD kernel's promiscuous socket gets a broadcast twice: first wrapped in X_PROMISC with a
+/// length 16 bytes too long (NetBSD sys/netipsec/keysock.c 1.50 key_sendup0 adds the wrapper's
+/// length to a message length that already counts it; FreeBSD 14's keysock.c does the same),
+/// then plain. Both are shown, the wrapped one marked, and framing follows the inner message.
+#[test]
+fn bsd_promiscuous_copies_are_marked_and_framed_by_the_inner_message() {
+    for dialect in [Dialect::NetBsd, Dialect::FreeBsd] {
+        let add = emit(
+            &msg(
+                SADB_ADD,
+                SADB_SATYPE_ESP,
+                [vec![sa(0x4242, 1)], endpoints()].concat(),
+            ),
+            dialect,
+        )
+        .unwrap();
+        let flush = emit(&msg(SADB_X_SPDFLUSH, 0, vec![]), dialect).unwrap();
+        let overstated = ((16 + 16 + add.len()) / 8) as u16;
+        let mut bytes = vec![2, SADB_X_PROMISC, 0, 0];
+        bytes.extend_from_slice(&overstated.to_le_bytes());
+        bytes.extend_from_slice(&[0; 10]);
+        bytes.extend_from_slice(&add);
+        bytes.extend_from_slice(&add);
+        bytes.extend_from_slice(&flush);
+        let (status, text) = replay(dialect, &["--summary"], &bytes);
+        assert_eq!(status, 0);
+        let summaries: Vec<&str> = text.lines().filter(|l| l.starts_with("# ")).collect();
+        assert_eq!(
+            summaries,
+            [
+                "# ADD esp spi 0x00004242 192.0.2.1 -> 192.0.2.2 [promiscuous copy]",
+                "# ADD esp spi 0x00004242 192.0.2.1 -> 192.0.2.2",
+                "# X_SPDFLUSH",
+            ],
+            "{dialect}: {text}"
+        );
+        assert!(
+            text.contains("| ADD [promiscuous copy] | 1     |"),
+            "{text}"
+        );
+        let (_, json) = replay(dialect, &["--json"], &bytes);
+        let lines: Vec<&str> = json.lines().collect();
+        assert_eq!(lines.len(), 3, "{json}");
+        assert!(
+            lines[0].contains("\"promiscuous_copy\":true,\"type\":\"ADD\""),
+            "{json}"
+        );
+        assert!(!lines[1].contains("promiscuous_copy"), "{json}");
     }
 }

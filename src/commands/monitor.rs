@@ -85,7 +85,7 @@ pub fn run(opts: &MonitorOptions) -> i32 {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let stdout = std::io::stdout();
     while !STOP.load(Ordering::SeqCst) {
-        let bytes = match socket.recv(Duration::from_millis(200)) {
+        let bytes = match socket.recv_datagram(Duration::from_millis(200)) {
             Ok(b) => b,
             Err(KernelError::Timeout) => continue,
             Err(KernelError::Overflow) => {
@@ -132,18 +132,24 @@ pub fn render_at(
     (secs, micros): (u64, u32),
 ) -> String {
     let inner = monitor::unwrap_promisc(bytes);
+    let promiscuous_copy = inner.len() != bytes.len();
     let parsed = pfkey::parse(inner, opts.dialect);
     let msg_type = pfkey::peek_header(inner).map(|h| h.msg_type);
     if !opts.filter.is_empty() && !msg_type.is_some_and(|t| opts.filter.contains(&t)) {
         return String::new();
     }
     let name = msg_type.map_or("(short)", pfkey::msg_type_name);
-    *counts.entry(name.to_string()).or_default() += 1;
+    let counted = if promiscuous_copy {
+        format!("{name} {}", monitor::PROMISCUOUS_COPY)
+    } else {
+        name.to_string()
+    };
+    *counts.entry(counted).or_default() += 1;
     if opts.json {
         return match &parsed {
             Ok(msg) => format!(
                 "{}\n",
-                json::message(msg, opts.dialect, Some((secs, micros)))
+                json::message(msg, opts.dialect, Some((secs, micros)), promiscuous_copy)
             ),
             Err(e) => format!(
                 "{{\"time\":{secs}.{micros:06},\"error\":{:?},\"bytes\":\"{}\"}}\n",
@@ -159,8 +165,13 @@ pub fn render_at(
     match &parsed {
         Ok(msg) => {
             out.push_str(&format!(
-                "# {}\n",
-                monitor::summary(msg, opts.dialect, secs)
+                "# {}{}\n",
+                monitor::summary(msg, opts.dialect, secs),
+                if promiscuous_copy {
+                    format!(" {}", monitor::PROMISCUOUS_COPY)
+                } else {
+                    String::new()
+                }
             ));
             out.push_str(&kdebug::render(msg, opts.dialect));
         }

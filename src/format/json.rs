@@ -113,10 +113,20 @@ fn sockaddr(a: &SockAddr) -> String {
 }
 
 /// The whole message as one line of JSON; `time` is the receive time (seconds, microseconds).
-pub fn message(msg: &Message, dialect: Dialect, time: Option<(u64, u32)>) -> String {
+/// One message as a JSON object; `promiscuous_copy` marks the copy a BSD kernel wrapped in
+/// an X_PROMISC header for a promiscuous socket.
+pub fn message(
+    msg: &Message,
+    dialect: Dialect,
+    time: Option<(u64, u32)>,
+    promiscuous_copy: bool,
+) -> String {
     let mut o = Obj::new();
     if let Some((secs, micros)) = time {
         o.raw("time", &format!("{secs}.{micros:06}"));
+    }
+    if promiscuous_copy {
+        o.raw("promiscuous_copy", "true");
     }
     let h = &msg.header;
     o.str("type", pfkey::msg_type_name(h.msg_type))

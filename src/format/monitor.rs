@@ -16,6 +16,11 @@ pub fn timestamp_line(secs: u64, micros: u32, raw: bool) -> String {
     }
 }
 
+/// How the summary line marks the copy of a message that a BSD kernel wraps in an
+/// X_PROMISC header for promiscuous sockets (the plain message follows it when it was
+/// broadcast; a reply meant for another socket comes only wrapped).
+pub const PROMISCUOUS_COPY: &str = "[promiscuous copy]";
+
 /// The message inside an X_PROMISC wrapper, or the bytes themselves.
 pub fn unwrap_promisc(bytes: &[u8]) -> &[u8] {
     match pfkey::peek_header(bytes) {

@@ -18,6 +18,10 @@ const PF_KEY: Option<libc::c_int> = Some(29);
 #[cfg(not(any(target_os = "linux", target_os = "freebsd", target_os = "netbsd")))]
 const PF_KEY: Option<libc::c_int> = None;
 
+/// The longest datagram a PF_KEY socket can deliver: a header's 16-bit length in 64-bit words,
+/// plus the 16-byte X_PROMISC header a BSD kernel puts around a promiscuous copy.
+const MAX_DATAGRAM: usize = 0xffff * 8 + HEADER_LEN;
+
 /// Largest receive buffer to ask for; the kernel caps it at its own limit.
 const RCVBUF_WANTED: libc::c_int = 32 * 1024 * 1024;
 const SNDBUF_WANTED: libc::c_int = 128 * 1024;
@@ -178,6 +182,19 @@ impl PfKeySocket {
                 announced,
             });
         }
+        Ok(buffer[..received].to_vec())
+    }
+
+    /// Receives one datagram as it arrived, of any length and whatever its header says
+    /// (the monitor: NetBSD's and FreeBSD's keysock.c announce 16 bytes more than they
+    /// deliver for a promiscuous copy), waiting at most `timeout`.
+    pub fn recv_datagram(&self, timeout: Duration) -> Result<Vec<u8>, KernelError> {
+        self.wait_readable(Instant::now() + timeout)?;
+        let mut buffer = self.buffer.borrow_mut();
+        if buffer.len() < MAX_DATAGRAM {
+            buffer.resize(MAX_DATAGRAM, 0);
+        }
+        let received = self.recv_into(&mut buffer[..], libc::MSG_DONTWAIT)?;
         Ok(buffer[..received].to_vec())
     }
 
@@ -350,6 +367,28 @@ mod tests {
             "invalid keymsg length: received 20 bytes, the header says 24"
         );
     }
+
+    #[test]
+    fn recv_datagram_returns_what_arrived_whatever_the_header_claims() {
+        let (socket, kernel) = fake_kernel();
+        // A promiscuous copy as BSD kernels send it: the wrapper's length counts its own
+        // 16-byte header twice.
+        let inner = message(3, 5);
+        let mut wrapped = header(SADB_X_PROMISC_TYPE, 0, 5, 99);
+        wrapped[4..6].copy_from_slice(&(3u16 + 2 + 2).to_le_bytes());
+        wrapped.extend_from_slice(&inner);
+        let biggest = message(0xffff, 6);
+        for datagram in [wrapped, inner, vec![2, 10, 0], vec![], biggest] {
+            kernel_sends(&kernel, &datagram);
+            assert_eq!(socket.recv_datagram(SHORT).unwrap(), datagram);
+        }
+        assert!(matches!(
+            socket.recv_datagram(SHORT),
+            Err(KernelError::Timeout)
+        ));
+    }
+
+    const SADB_X_PROMISC_TYPE: u8 = 11;
 
     #[test]
     fn request_skips_what_is_not_its_reply() {

@@ -50,15 +50,31 @@ pub fn peek_len(bytes: &[u8]) -> Option<usize> {
     parse(bytes).ok().map(|(_, len)| usize::from(len) * 8)
 }
 
-/// Splits concatenated messages by the lengths their headers announce. The last item holds
-/// whatever is left when a header is short, announces no length or more bytes than remain.
+/// The length of the message at the start of `bytes`: what its header announces, except for
+/// an X_PROMISC wrapper, whose header and the message inside it are the whole (NetBSD's and
+/// FreeBSD's keysock.c announce 16 bytes more, counting the wrapper's header twice).
+fn framed_len(bytes: &[u8]) -> Option<usize> {
+    let (header, len) = parse(bytes).ok()?;
+    if header.msg_type == crate::pfkey::consts::SADB_X_PROMISC {
+        if let Some(inner) = bytes.get(HEADER_LEN..).and_then(peek_len) {
+            if inner >= HEADER_LEN {
+                return Some(HEADER_LEN + inner);
+            }
+        }
+    }
+    Some(usize::from(len) * 8)
+}
+
+/// Splits concatenated messages by the lengths their headers announce (an X_PROMISC wrapper
+/// by the message inside it). The last item holds whatever is left when a header is short,
+/// announces no length or more bytes than remain.
 pub fn split(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = bytes;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let len = peek_len(rest)
+        let len = framed_len(rest)
             .filter(|l| *l >= HEADER_LEN && *l <= rest.len())
             .unwrap_or(rest.len());
         let (one, tail) = rest.split_at(len);
