@@ -233,6 +233,28 @@ fn esp_null_on_ipsec_tools_takes_no_key() {
     );
 }
 
+/// NetBSD's kernel refuses authentication null, which takes no key, for AH (key_add: no
+/// KEY_AUTH) and for ESP (sys/netipsec/xform_ah.c 1.111 ah_init0: "no authentication key");
+/// both answered EINVAL on the NetBSD kernel harness. Refused before anything is sent.
+#[test]
+fn authentication_null_is_refused_for_netbsd_before_sending() {
+    let mut esp_null_auth = esp(EncryptAlgorithm::AesCbc, Some(16));
+    esp_null_auth.algorithms.auth = Some(auth(AuthAlgorithm::Null, None));
+    for s in [ah(AuthAlgorithm::Null, None), esp_null_auth] {
+        let (span, message) = error(StatementKind::Add(s.clone()), Dialect::NetBsd);
+        assert_eq!(span, AUTH_SPAN);
+        assert!(
+            message.starts_with(
+                "NetBSD's kernel refuses authentication null: it needs an authentication key"
+            ),
+            "{message}"
+        );
+        for other in [Dialect::FreeBsd, Dialect::Linux] {
+            assert!(ops(StatementKind::Add(s.clone()), other).is_ok(), "{other}");
+        }
+    }
+}
+
 #[test]
 fn freebsd_only_sa_options_name_the_target() {
     let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));

@@ -440,15 +440,21 @@ fn linux_security_context_counts_the_nul() {
     assert_eq!(m.extensions[3], sa_ext(0x1000, 3, 12, 0x40));
 }
 
+/// `-E null` takes no key, yet an 8-byte KEY_ENCRYPT of 0 bits goes out, as the C setkey
+/// sends it: NetBSD's key_add refuses an ESP SA without one (sys/netipsec/key.c: "invalid
+/// message is passed", seen on the NetBSD kernel harness).
 #[test]
-fn esp_null_has_no_key_on_ipsec_tools_targets() {
+fn esp_null_sends_an_empty_encryption_key_on_ipsec_tools_targets() {
     let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x600);
     s.algorithms.encrypt = Some(enc(EncryptAlgorithm::Null, None));
     s.algorithms.auth = Some(auth(AuthAlgorithm::HmacSha1, Some(20)));
     for d in [Dialect::NetBsd, Dialect::Linux] {
         let m = send(StatementKind::Add(s.clone()), d);
-        assert_eq!(m.extensions[0], key_ext(KeyKind::Auth, 20), "{d}");
-        assert_eq!(m.extensions[1], sa_ext(0x600, 3, 11, 0x40), "{d}");
+        assert_eq!(m.extensions[0], key_ext(KeyKind::Encrypt, 0), "{d}");
+        assert_eq!(m.extensions[1], key_ext(KeyKind::Auth, 20), "{d}");
+        assert_eq!(m.extensions[2], sa_ext(0x600, 3, 11, 0x40), "{d}");
+        let bytes = setkey::pfkey::emit(&m, d).unwrap();
+        assert_eq!(&bytes[16..24], &[1, 0, 9, 0, 0, 0, 0, 0], "{d}");
     }
 }
 

@@ -91,7 +91,12 @@ fn shell_scripts_are_shellcheck_clean() {
         ".ci/run",
     ];
     let mut all: Vec<String> = scripts.iter().map(|s| s.to_string()).collect();
-    for dir in ["vm-tests/freebsd", "vm-tests/netbsd", "vm-tests/lib"] {
+    for dir in [
+        "vm-tests/freebsd",
+        "vm-tests/netbsd",
+        "vm-tests/netbsd-rump",
+        "vm-tests/lib",
+    ] {
         if let Ok(entries) = std::fs::read_dir(dir) {
             for e in entries.flatten() {
                 let path = e.path();
@@ -116,6 +121,8 @@ fn shell_scripts_are_shellcheck_clean() {
 #[derive(Debug, Clone, PartialEq)]
 enum KeyCell {
     Unsupported,
+    /// Known, but refused before sending because the kernel refuses it.
+    Refused,
     Keyless,
     Sizes(Vec<u32>),
     Range(u32, u32),
@@ -128,6 +135,9 @@ fn key_cell(text: &str) -> KeyCell {
     }
     if text == "no key" {
         return KeyCell::Keyless;
+    }
+    if text == "refused" {
+        return KeyCell::Refused;
     }
     if let Some((low, high)) = text.split_once("\\(en") {
         return KeyCell::Range(low.parse().unwrap(), high.parse().unwrap());
@@ -192,6 +202,10 @@ fn key_statements(flag: &str, name: &str, cell: &KeyCell, os: &str) -> Vec<(Stri
         KeyCell::Unsupported => {
             let reason = format!("not supported on {os}");
             out.push((sa(&hex_key(128)), Expect::Fails(Some(reason))));
+        }
+        KeyCell::Refused => {
+            let reason = "kernel refuses".to_string();
+            out.push((sa(""), Expect::Fails(Some(reason))));
         }
         KeyCell::Keyless => {
             out.push((sa(""), Expect::Compiles));

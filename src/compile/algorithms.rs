@@ -9,6 +9,13 @@ use crate::pfkey::Dialect;
 pub enum KeyRule {
     /// No key at all (no key extension is sent).
     Keyless,
+    /// No key, but a key extension of 0 bits is sent, as the C setkey sends it: kernels
+    /// refuse an ESP SA without a KEY_ENCRYPT extension, also for the null cipher
+    /// (NetBSD sys/netipsec/key.c key_add: "invalid message is passed").
+    EmptyKey,
+    /// Known to the language, but the target's kernel refuses every SA that uses it this
+    /// way; the text says why.
+    Refused(&'static str),
     /// One of these sizes, in bits.
     Sizes(&'static [u16]),
     /// Any size in this range, in bits.
@@ -50,9 +57,9 @@ const ENCRYPT: &[Row<EncryptAlgorithm>] = {
         (
             Null,
             [
-                on(11, KeyRule::Keyless),
+                on(11, KeyRule::EmptyKey),
                 on(11, Range(0, 2048)),
-                on(11, KeyRule::Keyless),
+                on(11, KeyRule::EmptyKey),
             ],
         ),
         (Simple, [None, None, None]),
@@ -152,7 +159,7 @@ const AUTH: &[Row<AuthAlgorithm>] = {
         (
             Null,
             [
-                on(251, KeyRule::Keyless),
+                on(251, NULL_AUTH_ON_NETBSD),
                 on(251, KeyRule::Keyless),
                 on(251, KeyRule::Keyless),
             ],
@@ -160,6 +167,14 @@ const AUTH: &[Row<AuthAlgorithm>] = {
         (Chacha20Poly1305, [None, None, None]),
     ]
 };
+
+/// NetBSD's kernel wants an authentication key with every authentication algorithm, and
+/// null takes none: key_add refuses AH without a KEY_AUTH extension, and ESP's ah_init0
+/// (sys/netipsec/xform_ah.c 1.111) refuses "no authentication key for NULL-HMAC algorithm".
+const NULL_AUTH_ON_NETBSD: KeyRule = KeyRule::Refused(
+    "NetBSD's kernel refuses authentication null: it needs an authentication key, and null \
+     takes none (leave out -A for ESP without authentication)",
+);
 
 const COMPRESS: &[Row<CompressAlgorithm>] = {
     use CompressAlgorithm::*;
@@ -248,7 +263,8 @@ pub fn compress_name(alg: CompressAlgorithm) -> &'static str {
 pub fn check_key(name: &str, rule: KeyRule, bytes: usize) -> Result<(), String> {
     let bits = bytes * 8;
     let ok = match rule {
-        KeyRule::Keyless => bytes == 0,
+        KeyRule::Keyless | KeyRule::EmptyKey => bytes == 0,
+        KeyRule::Refused(_) => false,
         KeyRule::Sizes(sizes) => sizes.iter().any(|s| usize::from(*s) == bits),
         KeyRule::Range(min, max) => (usize::from(min)..=usize::from(max)).contains(&bits),
     };
@@ -256,7 +272,7 @@ pub fn check_key(name: &str, rule: KeyRule, bytes: usize) -> Result<(), String> 
         return Ok(());
     }
     let wanted = match rule {
-        KeyRule::Keyless => "no key".to_string(),
+        KeyRule::Keyless | KeyRule::EmptyKey | KeyRule::Refused(_) => "no key".to_string(),
         KeyRule::Sizes([one]) => format!("{one} bits"),
         KeyRule::Sizes(sizes) => {
             let list: Vec<String> = sizes.iter().map(u16::to_string).collect();

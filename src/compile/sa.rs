@@ -40,6 +40,17 @@ fn key_ext(kind: KeyKind, key: &KeyBytes) -> Extension {
     )
 }
 
+fn empty_key_ext(kind: KeyKind) -> Extension {
+    Extension::Key(
+        kind,
+        Key {
+            bits: 0,
+            reserved: 0,
+            data: Zeroizing::new(Vec::new()),
+        },
+    )
+}
+
 /// One `-E`/`-A` choice of a statement, with what the target supports of it.
 struct Choice<'a> {
     name: &'static str,
@@ -68,8 +79,13 @@ fn algorithm(cx: Cx, errors: &mut Errors, choice: Choice) -> Option<(Support, Op
         return None;
     };
     match (support.key, key) {
+        (KeyRule::Refused(why), _) => {
+            errors.push(alg_span, why);
+            None
+        }
         (KeyRule::Keyless, None) => Some((support, None)),
-        (KeyRule::Keyless, Some(k)) => {
+        (KeyRule::EmptyKey, None) => Some((support, Some(empty_key_ext(key_kind)))),
+        (KeyRule::Keyless | KeyRule::EmptyKey, Some(k)) => {
             errors.push(k.span, format!("{name} takes no key on {}", cx.dialect));
             None
         }
