@@ -6,7 +6,8 @@
 # databases are flushed and checked empty.
 #
 # Environment: SETKEY (path of the binary), TARGET (linux|freebsd|netbsd),
-# SCENARIOS (optional space-separated subset), WORK (scratch dir, default /tmp).
+# SCENARIOS (optional space-separated subset), WORK (scratch dir, default /tmp),
+# KERNEL_LOG (optional: the kernel's console, whose new lines a failure shows).
 # Prints PASS/FAIL per scenario; exits 1 if any failed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +35,14 @@ clean_slate() {
     setkey -FP >/dev/null 2>&1
 }
 
+# The lines the kernel logged since `mark` was taken, when there is a kernel log.
+log_mark() { if [ -n "${KERNEL_LOG:-}" ]; then wc -l <"$KERNEL_LOG"; else echo 0; fi; }
+show_kernel_log() {
+    [ -n "${KERNEL_LOG:-}" ] || return 0
+    echo "----- the kernel's console during $name:"
+    tail -n "+$(($1 + 1))" "$KERNEL_LOG" | sed 's/^/    kernel: /'
+}
+
 run_one() {
     name=$1
     dir=$here/$name
@@ -42,6 +51,7 @@ run_one() {
     expected=$dir/expected/$TARGET.txt
     actual=$work/$name.txt
     clean_slate
+    mark=$(log_mark)
     (
         cd "$dir" || exit 1
         setkey -f "$(basename "$conf")" >"$work/apply.out" 2>"$work/apply.err"
@@ -90,6 +100,7 @@ for name in $list; do
         echo "PASS $name"
         passed=$((passed + 1))
     else
+        show_kernel_log "$mark"
         failed=$((failed + 1))
     fi
 done

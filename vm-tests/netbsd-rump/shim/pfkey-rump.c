@@ -1,0 +1,431 @@
+/*
+ * LD_PRELOAD library: gives an unmodified Linux program a NetBSD kernel's PF_KEY.
+ *
+ * socket(PF_KEY, SOCK_RAW, PF_KEY_V2) (Linux's PF_KEY, 15) opens a PF_KEY socket in the rump
+ * kernel named by $RUMP_SERVER instead, and returns a host descriptor standing for it (an
+ * open /dev/null, so that the number is the program's own and cannot collide). Every later
+ * call on that descriptor that setkey's socket layer makes (send, sendto, write, recv,
+ * recvfrom, read, poll, setsockopt, getsockopt, fcntl, close) is forwarded to the rump
+ * socket, with Linux's constants translated to NetBSD's and NetBSD's errno values back to
+ * Linux's. Calls on any other descriptor go to libc untouched. The message bytes pass
+ * unchanged: the program must speak NetBSD's PF_KEY (sockaddrs with sa_len, AF_INET6 = 24).
+ *
+ * SETKEY_RUMP_TRACE=1 writes one line per forwarded call to stderr.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rumpsys.h"
+
+#define LINUX_PF_KEY 15
+#define MAX_FDS 4096
+
+/* rump descriptor + 1 for each host descriptor standing for a rump socket; 0: not ours. */
+static int rump_fd_of[MAX_FDS];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int client_state; /* 0: not connected yet, 1: connected, -1: failed */
+static int trace = -1;
+
+static int (*real_socket)(int, int, int);
+static int (*real_close)(int);
+static int (*real_open)(const char *, int, ...);
+static int (*real_poll)(struct pollfd *, nfds_t, int);
+static int (*real_fcntl)(int, int, ...);
+static ssize_t (*real_send)(int, const void *, size_t, int);
+static ssize_t (*real_sendto)(int, const void *, size_t, int, const struct sockaddr *,
+                              socklen_t);
+static ssize_t (*real_write)(int, const void *, size_t);
+static ssize_t (*real_recv)(int, void *, size_t, int);
+static ssize_t (*real_recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+static ssize_t (*real_read)(int, void *, size_t);
+static int (*real_setsockopt)(int, int, int, const void *, socklen_t);
+static int (*real_getsockopt)(int, int, int, void *, socklen_t *);
+
+#define RESOLVE(name)                                                                      \
+    do {                                                                                   \
+        if (real_##name == NULL)                                                           \
+            real_##name = dlsym(RTLD_NEXT, #name);                                         \
+    } while (0)
+
+static void resolve_all(void)
+{
+    RESOLVE(socket);
+    RESOLVE(close);
+    RESOLVE(open);
+    RESOLVE(poll);
+    RESOLVE(fcntl);
+    RESOLVE(send);
+    RESOLVE(sendto);
+    RESOLVE(write);
+    RESOLVE(recv);
+    RESOLVE(recvfrom);
+    RESOLVE(read);
+    RESOLVE(setsockopt);
+    RESOLVE(getsockopt);
+}
+
+static void say(const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0) {
+        resolve_all();
+        real_write(2, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    }
+}
+
+static int tracing(void)
+{
+    if (trace < 0) {
+        const char *t = getenv("SETKEY_RUMP_TRACE");
+        trace = t != NULL && strcmp(t, "1") == 0;
+    }
+    return trace;
+}
+
+/* The rump descriptor a host descriptor stands for, or -1. */
+static int rump_fd(int fd)
+{
+    if (fd < 0 || fd >= MAX_FDS)
+        return -1;
+    return __atomic_load_n(&rump_fd_of[fd], __ATOMIC_ACQUIRE) - 1;
+}
+
+/* A failed rump call: NetBSD's errno in `errno` becomes the host's. */
+static int fail_from_rump(void)
+{
+    errno = rump_errno2host(errno);
+    return -1;
+}
+
+static int fail(int host_errno)
+{
+    errno = host_errno;
+    return -1;
+}
+
+static int connect_client(void)
+{
+    pthread_mutex_lock(&lock);
+    if (client_state == 0) {
+        if (getenv("RUMP_SERVER") == NULL) {
+            say("pfkey-rump: RUMP_SERVER is not set\n");
+            client_state = -1;
+        } else if (rumpclient_init() == -1) {
+            say("pfkey-rump: cannot reach the rump kernel at %s: %s\n", getenv("RUMP_SERVER"),
+                strerror(errno));
+            client_state = -1;
+        } else {
+            client_state = 1;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return client_state == 1;
+}
+
+/* Linux send/recv flags to NetBSD's; -1 when a flag has no NetBSD counterpart. */
+static int msg_flags(int flags)
+{
+    static const struct {
+        int linux_flag, netbsd_flag;
+    } map[] = {
+        {MSG_OOB, RUMP_MSG_OOB},           {MSG_PEEK, RUMP_MSG_PEEK},
+        {MSG_DONTROUTE, RUMP_MSG_DONTROUTE}, {MSG_EOR, RUMP_MSG_EOR},
+        {MSG_TRUNC, RUMP_MSG_TRUNC},       {MSG_WAITALL, RUMP_MSG_WAITALL},
+        {MSG_DONTWAIT, RUMP_MSG_DONTWAIT}, {MSG_NOSIGNAL, RUMP_MSG_NOSIGNAL},
+    };
+    int out = 0;
+    size_t i;
+
+    for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (flags & map[i].linux_flag) {
+            out |= map[i].netbsd_flag;
+            flags &= ~map[i].linux_flag;
+        }
+    }
+    return flags == 0 ? out : -1;
+}
+
+/* A Linux SOL_SOCKET option to NetBSD's; -1 when NetBSD has none (SO_RCVBUFFORCE). */
+static int socket_option(int name)
+{
+    switch (name) {
+    case SO_SNDBUF:
+        return RUMP_SO_SNDBUF;
+    case SO_RCVBUF:
+        return RUMP_SO_RCVBUF;
+    case SO_SNDLOWAT:
+        return RUMP_SO_SNDLOWAT;
+    case SO_RCVLOWAT:
+        return RUMP_SO_RCVLOWAT;
+    case SO_TYPE:
+        return RUMP_SO_TYPE;
+    case SO_ERROR:
+        return RUMP_SO_ERROR;
+    default:
+        return -1;
+    }
+}
+
+int socket(int domain, int type, int protocol)
+{
+    int base = type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
+    int rfd, placeholder;
+
+    resolve_all();
+    if (domain != LINUX_PF_KEY || base != SOCK_RAW)
+        return real_socket(domain, type, protocol);
+    if (!connect_client())
+        return fail(EAFNOSUPPORT);
+    rfd = rump_sys_socket(SETKEY_RUMP_PF_KEY, RUMP_SOCK_RAW, protocol);
+    if (rfd < 0)
+        return fail_from_rump();
+    if ((type & SOCK_NONBLOCK) && rump_sys_fcntl(rfd, RUMP_F_SETFL, RUMP_O_NONBLOCK) < 0) {
+        int e = rump_errno2host(errno);
+        rump_sys_close(rfd);
+        return fail(e);
+    }
+    placeholder = real_open("/dev/null", O_RDWR | ((type & SOCK_CLOEXEC) ? O_CLOEXEC : 0));
+    if (placeholder < 0 || placeholder >= MAX_FDS) {
+        int e = placeholder < 0 ? errno : EMFILE;
+        if (placeholder >= 0)
+            real_close(placeholder);
+        rump_sys_close(rfd);
+        return fail(e);
+    }
+    __atomic_store_n(&rump_fd_of[placeholder], rfd + 1, __ATOMIC_RELEASE);
+    if (tracing())
+        say("pfkey-rump: socket(PF_KEY) = %d (rump %d)\n", placeholder, rfd);
+    return placeholder;
+}
+
+int close(int fd)
+{
+    int rfd = rump_fd(fd);
+
+    resolve_all();
+    if (rfd >= 0) {
+        __atomic_store_n(&rump_fd_of[fd], 0, __ATOMIC_RELEASE);
+        rump_sys_close(rfd);
+        if (tracing())
+            say("pfkey-rump: close(%d) (rump %d)\n", fd, rfd);
+    }
+    return real_close(fd);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to,
+               socklen_t tolen)
+{
+    int rfd = rump_fd(fd), rflags;
+    ssize_t n;
+
+    resolve_all();
+    if (rfd < 0)
+        return real_sendto(fd, buf, len, flags, to, tolen);
+    if ((rflags = msg_flags(flags)) < 0)
+        return fail(EOPNOTSUPP);
+    if (to != NULL)
+        return fail(EISCONN);
+    n = rump_sys_sendto(rfd, buf, len, rflags, NULL, 0);
+    if (tracing())
+        say("pfkey-rump: send(%d, %zu bytes) = %zd\n", fd, len, n);
+    return n < 0 ? fail_from_rump() : n;
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_send(fd, buf, len, flags);
+    return sendto(fd, buf, len, flags, NULL, 0);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_write(fd, buf, len);
+    return sendto(fd, buf, len, 0, NULL, 0);
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
+                 socklen_t *fromlen)
+{
+    int rfd = rump_fd(fd), rflags;
+    ssize_t n;
+
+    resolve_all();
+    if (rfd < 0)
+        return real_recvfrom(fd, buf, len, flags, from, fromlen);
+    if ((rflags = msg_flags(flags)) < 0)
+        return fail(EOPNOTSUPP);
+    n = rump_sys_recvfrom(rfd, buf, len, rflags, NULL, NULL);
+    if (n >= 0 && fromlen != NULL)
+        *fromlen = 0;
+    if (tracing())
+        say("pfkey-rump: recv(%d, %zu, flags 0x%x) = %zd\n", fd, len, flags, n);
+    return n < 0 ? fail_from_rump() : n;
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_recv(fd, buf, len, flags);
+    return recvfrom(fd, buf, len, flags, NULL, NULL);
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_read(fd, buf, len);
+    return recvfrom(fd, buf, len, 0, NULL, NULL);
+}
+
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
+{
+    int rfd = rump_fd(fd), rname;
+
+    resolve_all();
+    if (rfd < 0)
+        return real_setsockopt(fd, level, name, value, len);
+    if (level != SOL_SOCKET || (rname = socket_option(name)) < 0)
+        return fail(ENOPROTOOPT);
+    if (rump_sys_setsockopt(rfd, RUMP_SOL_SOCKET, rname, value, len) < 0)
+        return fail_from_rump();
+    if (tracing())
+        say("pfkey-rump: setsockopt(%d, 0x%x, %d) = 0\n", fd, rname,
+            len >= sizeof(int) ? *(const int *)value : -1);
+    return 0;
+}
+
+int getsockopt(int fd, int level, int name, void *value, socklen_t *len)
+{
+    int rfd = rump_fd(fd), rname;
+
+    resolve_all();
+    if (rfd < 0)
+        return real_getsockopt(fd, level, name, value, len);
+    if (level != SOL_SOCKET || (rname = socket_option(name)) < 0)
+        return fail(ENOPROTOOPT);
+    if (rump_sys_getsockopt(rfd, RUMP_SOL_SOCKET, rname, value, len) < 0)
+        return fail_from_rump();
+    return 0;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    int rfd = rump_fd(fd), r;
+    va_list ap;
+    long arg;
+
+    resolve_all();
+    va_start(ap, cmd);
+    arg = va_arg(ap, long);
+    va_end(ap);
+    if (rfd < 0)
+        return real_fcntl(fd, cmd, arg);
+    switch (cmd) {
+    case F_GETFD:
+    case F_SETFD:
+        /* Close-on-exec belongs to the host descriptor. */
+        return real_fcntl(fd, cmd, arg);
+    case F_GETFL:
+        if ((r = rump_sys_fcntl(rfd, RUMP_F_GETFL)) < 0)
+            return fail_from_rump();
+        return (r & RUMP_O_NONBLOCK ? O_NONBLOCK : 0) | O_RDWR;
+    case F_SETFL:
+        if (rump_sys_fcntl(rfd, RUMP_F_SETFL, (arg & O_NONBLOCK) ? RUMP_O_NONBLOCK : 0) < 0)
+            return fail_from_rump();
+        return 0;
+    default:
+        return fail(EINVAL);
+    }
+}
+
+/* The rump descriptors of `fds`, in a copy; the number of them. */
+static nfds_t rump_pollfds(const struct pollfd *fds, nfds_t nfds, struct pollfd *out)
+{
+    nfds_t i, n = 0;
+
+    for (i = 0; i < nfds; i++) {
+        out[i] = fds[i];
+        out[i].revents = 0;
+        if (rump_fd(fds[i].fd) >= 0) {
+            out[i].fd = rump_fd(fds[i].fd);
+            n++;
+        } else {
+            out[i].fd = -1;
+        }
+    }
+    return n;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+    struct pollfd rump_set[64], host_set[64];
+    nfds_t ours, i;
+    long long deadline;
+    int r, h;
+
+    resolve_all();
+    if (nfds > 64)
+        return real_poll(fds, nfds, timeout);
+    ours = rump_pollfds(fds, nfds, rump_set);
+    if (ours == 0)
+        return real_poll(fds, nfds, timeout);
+    if (ours == nfds) {
+        /* POLLIN, POLLOUT, POLLERR, POLLHUP and POLLNVAL have the same values on NetBSD. */
+        r = rump_sys_poll(rump_set, (u_int)nfds, timeout);
+        if (r < 0)
+            return fail_from_rump();
+        for (i = 0; i < nfds; i++)
+            fds[i].revents = rump_set[i].revents;
+        return r;
+    }
+    /* A mix of host and rump descriptors: poll each side in turn, in slices of 10 ms. */
+    for (i = 0; i < nfds; i++) {
+        host_set[i] = fds[i];
+        if (rump_fd(fds[i].fd) >= 0)
+            host_set[i].fd = -1;
+    }
+    deadline = timeout < 0 ? -1 : now_ms() + timeout;
+    for (;;) {
+        long long left = deadline < 0 ? 10 : deadline - now_ms();
+        int slice = left < 0 ? 0 : (left > 10 ? 10 : (int)left);
+        if ((h = real_poll(host_set, nfds, 0)) < 0)
+            return -1;
+        if ((r = rump_sys_poll(rump_set, (u_int)nfds, h > 0 ? 0 : slice)) < 0)
+            return fail_from_rump();
+        if (r + h > 0 || (deadline >= 0 && now_ms() >= deadline)) {
+            for (i = 0; i < nfds; i++)
+                fds[i].revents = rump_fd(fds[i].fd) >= 0 ? rump_set[i].revents
+                                                          : host_set[i].revents;
+            return r + h;
+        }
+    }
+}
