@@ -5,3 +5,4 @@ pub mod format;
 pub mod kernel;
 pub mod lang;
 pub mod pfkey;
+pub mod profile;

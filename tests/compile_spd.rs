@@ -598,3 +598,36 @@ fn spdadd_tagged_sends_the_policy_alone() {
         assert_eq!(send(kind.clone(), d), expected, "{d}");
     }
 }
+
+/// ipsec-tools' libipsec (NetBSD, Linux) takes `addr[port]` tunnel endpoints
+/// (policy_parse.y: `IPADDRESS PORT HYPHEN IPADDRESS PORT`); FreeBSD's libipsec has no such
+/// form. The NetBSD kernel harness accepts the policy.
+#[test]
+fn tunnel_endpoint_ports_on_ipsec_tools_targets_only() {
+    let mut r = request(
+        IpsecProtocol::Esp,
+        Mode::Tunnel,
+        Level::Require,
+        Some(("192.0.2.1", "192.0.2.2")),
+    );
+    if let Some(e) = &mut r.endpoints {
+        e.src.port = Some(4500);
+        e.dst.port = Some(4501);
+    }
+    let s = spd(
+        UpperProtocol::Any,
+        policy_spec(Direction::Out, PolicyAction::Ipsec, vec![r]),
+    );
+    for d in [Dialect::NetBsd, Dialect::Linux] {
+        let m = send(StatementKind::SpdAdd(s.clone()), d);
+        let Extension::Policy(p) = &m.extensions[0] else {
+            panic!("{d}: no policy first");
+        };
+        assert_eq!(
+            p.requests[0].endpoints,
+            Some((sockaddr("192.0.2.1", 4500), sockaddr("192.0.2.2", 4501))),
+            "{d}"
+        );
+    }
+    assert!(ops(StatementKind::SpdAdd(s), Dialect::FreeBsd).is_err());
+}

@@ -215,6 +215,33 @@ fn request_short_forms_and_levels() {
     assert_eq!(s.policy.value.requests[0].proto, IpsecProtocol::Tcp);
 }
 
+/// libipsec's policy_parse.y: `me-any` only for outbound, `any-me` only for inbound
+/// policies, with no addresses sent, so tunnel mode refuses them (EIPSEC_INVAL_ADDRESS).
+#[test]
+fn me_any_and_any_me_carry_no_endpoints() {
+    let s = spd("spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport/me-any/require;");
+    assert_eq!(s.policy.value.requests[0].endpoints, None);
+    let s = spd("spdadd 10.0.0.2 10.0.0.1 any -P in ipsec esp/transport/any-me/require;");
+    assert_eq!(s.policy.value.requests[0].endpoints, None);
+    for (bad, message) in [
+        (
+            "-P in ipsec esp/transport/me-any/require",
+            "me-any is only for -P out policies",
+        ),
+        (
+            "-P out ipsec esp/transport/any-me/require",
+            "any-me is only for -P in policies",
+        ),
+        (
+            "-P out ipsec esp/tunnel/me-any/require",
+            "me-any gives tunnel mode no addresses",
+        ),
+    ] {
+        let e = parse(&format!("spdadd 10.0.0.1 10.0.0.2 any {bad};")).unwrap_err();
+        assert!(e[0].message.starts_with(message), "{bad}: {e:?}");
+    }
+}
+
 #[test]
 fn tunnel_endpoints_v6_and_ports() {
     let s = spd("spdadd fe80::1 fe80::2 any -P out ipsec ah/tunnel/fe80::1-fe80::2/use;");
@@ -273,11 +300,35 @@ fn priorities() {
             "prio def +1073741824",
             Priority::Base(PriorityBase::Def, 1 << 30),
         ),
+        // ipsec-tools policy_token.l returns PRIO_BASE, PLUS/HYPHEN and PRIO_OFFSET as tokens
+        // of their own, so no blank is needed between them (NetBSD's tests/net/ipsec).
+        ("priority def+1", Priority::Base(PriorityBase::Def, 1)),
+        ("prio high-5", Priority::Base(PriorityBase::High, -5)),
+        ("prio low+2", Priority::Base(PriorityBase::Low, 2)),
     ];
     for (text, prio) in cases {
         let s = spd(&format!("spdadd 10.0.0.1 10.0.0.2 any -P out {text} none;"));
         assert_eq!(s.policy.value.priority.unwrap().value, prio, "{text}");
     }
+}
+
+/// The C lexers (NetBSD's and FreeBSD's token.l) return `[` and `]` as tokens of their own,
+/// so blanks may stand around them; `[any]` is port 0 (NetBSD parse.y `portstr`).
+#[test]
+fn sa_ports_with_blanks_and_any() {
+    let s = sa("add 10.0.1.2 [4500] 20.0.0.2 [ 4500 ] esp-udp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;");
+    assert_eq!(s.src.value.port, Some(4500));
+    assert_eq!(s.dst.value.port, Some(4500));
+    assert_eq!(s.src.span, span(4, 19));
+    let s = sa("add 10.0.1.2[any] 20.0.0.2 [any] esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;");
+    assert_eq!((s.src.value.port, s.dst.value.port), (None, None));
+    let StatementKind::DeleteAll(d) = one("deleteall 10.0.1.2 [4500] 20.0.0.2[4500] esp;") else {
+        panic!("not deleteall");
+    };
+    assert_eq!(
+        (d.src.value.port, d.dst.value.port),
+        (Some(4500), Some(4500))
+    );
 }
 
 #[test]

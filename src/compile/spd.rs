@@ -231,7 +231,8 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
             );
         }
         let endpoints = r.endpoints.map(|e| {
-            if cx.dialect != Dialect::Linux && (e.src.port.is_some() || e.dst.port.is_some()) {
+            let has_ports = e.src.port.is_some() || e.dst.port.is_some();
+            if has_ports && !crate::profile::of(cx.dialect).tunnel_endpoint_ports {
                 errors.push(
                     r.span,
                     format!("tunnel endpoints take no [port] on {}", cx.dialect),

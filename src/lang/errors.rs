@@ -54,6 +54,7 @@ fn phrase(rule: Rule) -> Phrase {
         sa_host | host_word | nat_oa => main(ADDRESS, 2),
         selector => main("an address selector (ADDRESS[/PREFIX][[PORT]])", 2),
         port_number | bracket_port => main("a port number", 3),
+        port_any => minor("any", 3),
         prefix_len => main("a prefix length", 3),
         port_spec => main("a port (a number or any)", 3),
         esp_udp | sa_protocol => main(SA_PROTOCOL, 4),

@@ -36,7 +36,7 @@ pub(crate) fn policy(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<PolicySpec>> {
     });
     let mut requests = Vec::new();
     for r in inner {
-        requests.push(request(cx, r)?);
+        requests.push(request(cx, r, dir)?);
     }
     Ok(Spanned {
         value: PolicySpec {
@@ -104,7 +104,7 @@ fn signed(text: &str, span: Span) -> Lowered<i64> {
 }
 
 /// `proto/mode[/[src-dst][/[level]]]`.
-fn request(cx: Cx, pair: Node<'_>) -> Lowered<IpsecRequestSpec> {
+fn request(cx: Cx, pair: Node<'_>, dir: Direction) -> Lowered<IpsecRequestSpec> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let proto = match inner.next().as_ref().map(|p| p.as_str()) {
@@ -130,6 +130,10 @@ fn request(cx: Cx, pair: Node<'_>) -> Lowered<IpsecRequestSpec> {
         }
     };
     let endpoints = match inner.next_if(|p| p.as_rule() == Rule::req_endpoints) {
+        Some(e) if me_any(&e).is_some() => {
+            check_me_any(cx, &e, dir, mode)?;
+            None
+        }
         Some(e) => Some(endpoints(cx, e)?),
         None => None,
     };
@@ -150,6 +154,40 @@ fn request(cx: Cx, pair: Node<'_>) -> Lowered<IpsecRequestSpec> {
         level,
         span,
     })
+}
+
+/// `me-any` (outbound) or `any-me` (inbound): the direction it is valid for.
+fn me_any(pair: &Node<'_>) -> Option<Direction> {
+    let mut hosts = (*pair)
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::req_host);
+    match (hosts.next()?.as_str(), hosts.next()?.as_str()) {
+        ("me", "any") => Some(Direction::Out),
+        ("any", "me") => Some(Direction::In),
+        _ => None,
+    }
+}
+
+/// libipsec's policy_parse.y takes `me-any` only in an outbound and `any-me` only in an
+/// inbound policy, and sends no addresses for them, so that its rule_check refuses them in
+/// tunnel mode (EIPSEC_INVAL_ADDRESS); in transport mode they change nothing.
+fn check_me_any(cx: Cx, pair: &Node<'_>, dir: Direction, mode: Mode) -> Lowered<()> {
+    let span = cx.span(pair);
+    let text = pair.as_str();
+    if me_any(pair) != Some(dir) {
+        let wanted = if text == "me-any" { "out" } else { "in" };
+        return Err(Diagnostic::new(
+            span,
+            format!("{text} is only for -P {wanted} policies (Invalid direction)"),
+        ));
+    }
+    if mode == Mode::Tunnel {
+        return Err(Diagnostic::new(
+            span,
+            format!("{text} gives tunnel mode no addresses (Invalid address specification)"),
+        ));
+    }
+    Ok(())
 }
 
 fn endpoints(cx: Cx, pair: Node<'_>) -> Lowered<RequestEndpoints> {

@@ -119,7 +119,7 @@ fn host_pair(
     Ok((src, dst))
 }
 
-/// `addr` or `addr[port]`.
+/// `addr`, `addr[port]` or `addr[any]` (port 0, as no port).
 fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
@@ -130,6 +130,7 @@ fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
     let addr = values::address(addr_pair.as_str(), addr_span)?;
     values::check_flags(flags, addr, addr_span)?;
     let port = match inner.next() {
+        Some(p) if p.as_rule() == Rule::port_any => None,
         Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
         None => None,
     };

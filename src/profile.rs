@@ -1,0 +1,33 @@
+//! What differs in behaviour between the target systems, as one row per system: the forms of
+//! the language each one's setkey takes, read by the compiler (and the formatters).
+
+use crate::pfkey::Dialect;
+
+/// One system's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    /// `addr[port]` in tunnel endpoints: ipsec-tools' libipsec policy_parse.y (NetBSD and
+    /// Linux) has `IPADDRESS PORT HYPHEN IPADDRESS PORT`; FreeBSD's libipsec does not.
+    pub tunnel_endpoint_ports: bool,
+}
+
+const NETBSD: Profile = Profile {
+    tunnel_endpoint_ports: true,
+};
+
+const FREEBSD: Profile = Profile {
+    tunnel_endpoint_ports: false,
+};
+
+const LINUX: Profile = Profile {
+    tunnel_endpoint_ports: true,
+};
+
+/// The row of `dialect`.
+pub fn of(dialect: Dialect) -> &'static Profile {
+    match dialect {
+        Dialect::NetBsd => &NETBSD,
+        Dialect::FreeBsd => &FREEBSD,
+        Dialect::Linux => &LINUX,
+    }
+}
