@@ -12,7 +12,6 @@ pub struct Session {
     socket: PfKeySocket,
     pub dialect: Dialect,
     pub pid: u32,
-    next_seq: u32,
     /// `-v`: print each message sent and received.
     pub verbose: bool,
     pub hex: bool,
@@ -50,7 +49,6 @@ impl Session {
             socket: PfKeySocket::open()?,
             dialect,
             pid: std::process::id(),
-            next_seq: 1,
             verbose,
             hex,
             record: None,
@@ -73,15 +71,14 @@ impl Session {
         }
     }
 
-    /// Sends an encoded message with a fresh seq and our pid patched in; returns the seq.
-    pub fn send_bytes(&mut self, bytes: &[u8]) -> Result<u32, SessionError> {
+    /// Sends an encoded message with our pid patched in. Its seq stays 0, as the C setkey
+    /// sends every request (the kernel copies it into an added SA, and `get` and EXPIRE show
+    /// it), so a reply is known by its type and pid, and replies come in order.
+    pub fn send_bytes(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
         if bytes.len() < 16 {
             return Err(SessionError::Emit("message shorter than its header".into()));
         }
         let mut bytes = bytes.to_vec();
-        let seq = self.next_seq;
-        self.next_seq = self.next_seq.wrapping_add(1).max(1);
-        bytes[8..12].copy_from_slice(&seq.to_le_bytes());
         bytes[12..16].copy_from_slice(&self.pid.to_le_bytes());
         if self.verbose {
             if let Ok(msg) = pfkey::parse(&bytes, self.dialect) {
@@ -89,7 +86,7 @@ impl Session {
             }
         }
         self.socket.send(&bytes)?;
-        Ok(seq)
+        Ok(())
     }
 
     /// Receives the next message addressed to us (our pid), skipping everything else.
@@ -121,11 +118,11 @@ impl Session {
             return self.transact_bytes(bytes).map(|r| r.header.errno);
         }
         let msg_type = bytes.get(1).copied().unwrap_or(0);
-        let seq = self.send_bytes(bytes)?;
+        self.send_bytes(bytes)?;
         loop {
             let reply = self.socket.recv(REPLY_TIMEOUT)?;
             if let Some(h) = pfkey::peek_header(&reply) {
-                if h.pid == self.pid && h.seq == seq && h.msg_type == msg_type {
+                if h.pid == self.pid && h.msg_type == msg_type {
                     return Ok(h.errno);
                 }
             }
@@ -142,13 +139,8 @@ impl Session {
     /// One encoded request, one decoded reply.
     pub fn transact_bytes(&mut self, bytes: &[u8]) -> Result<Message, SessionError> {
         let msg_type = bytes.get(1).copied().unwrap_or(0);
-        let seq = self.send_bytes(bytes)?;
-        loop {
-            let reply = self.recv_ours(msg_type)?;
-            if reply.header.seq == seq {
-                return Ok(reply);
-            }
-        }
+        self.send_bytes(bytes)?;
+        self.recv_ours(msg_type)
     }
 
     /// Sends a dump request and calls `entry` for every reply until the one with seq 0
