@@ -1,4 +1,5 @@
-//! `-f FILE` / `-c`: compile the whole script, then send each statement and check its reply.
+//! `-f FILE` / `-c`: compile the whole script, check its algorithms against the kernel's
+//! list, then send each statement and check its reply.
 
 use setkey::compile::CompileOptions;
 use setkey::format::kame::{self, DumpContext};
@@ -7,7 +8,8 @@ use setkey::pfkey::consts::*;
 use setkey::pfkey::{self, Extension, Message};
 
 use super::input::Script;
-use super::script::{compile_script, Action};
+use super::kernel_algorithms;
+use super::script::{compile_script, report, Action};
 use super::session::{Session, SessionError};
 use super::{kernel_error_text, protocols, unix_now};
 
@@ -31,6 +33,13 @@ pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
             return 1;
         }
     };
+    if let Some(algorithms) = kernel_algorithms::query(&mut session) {
+        let refused = kernel_algorithms::check_steps(&steps, &algorithms, session.dialect);
+        if !refused.is_empty() {
+            report(script, &refused);
+            return 1;
+        }
+    }
     let mut failed = false;
     let mut lines = None;
     for step in &steps {

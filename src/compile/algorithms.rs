@@ -212,6 +212,27 @@ pub fn compress(alg: CompressAlgorithm, dialect: Dialect) -> Option<Support> {
     find(COMPRESS, alg, dialect)
 }
 
+fn name_of_id<A: Copy>(
+    rows: &[Row<A>],
+    id: u8,
+    dialect: Dialect,
+    name: fn(A) -> &'static str,
+) -> Option<&'static str> {
+    rows.iter()
+        .find(|(_, support)| support[column(dialect)].is_some_and(|s| s.id == id))
+        .map(|(alg, _)| name(*alg))
+}
+
+/// The setkey name of encryption algorithm number `id` on `dialect` (the first of aliases).
+pub fn encrypt_name_of_id(id: u8, dialect: Dialect) -> Option<&'static str> {
+    name_of_id(ENCRYPT, id, dialect, encrypt_name)
+}
+
+/// The setkey name of authentication algorithm number `id` on `dialect`.
+pub fn auth_name_of_id(id: u8, dialect: Dialect) -> Option<&'static str> {
+    name_of_id(AUTH, id, dialect, auth_name)
+}
+
 pub fn encrypt_name(alg: EncryptAlgorithm) -> &'static str {
     use EncryptAlgorithm::*;
     match alg {
@@ -304,6 +325,14 @@ mod tests {
         );
         assert!(check_key("tcp-md5", KeyRule::Range(8, 640), 80).is_ok());
         assert!(check_key("tcp-md5", KeyRule::Range(8, 640), 81).is_err());
+    }
+
+    #[test]
+    fn names_of_numbers_per_target() {
+        assert_eq!(auth_name_of_id(249, Dialect::NetBsd), Some("keyed-md5"));
+        assert_eq!(auth_name_of_id(249, Dialect::Linux), None);
+        assert_eq!(encrypt_name_of_id(12, Dialect::FreeBsd), Some("aes-cbc"));
+        assert_eq!(encrypt_name_of_id(253, Dialect::Linux), Some("twofish-cbc"));
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub const SADB_SATYPE_MIP: u8 = 8;
 pub const SADB_X_SATYPE_IPCOMP: u8 = 9;
 pub const SADB_X_SATYPE_TCPSIGNATURE: u8 = 11;
 
+/// "No algorithm" in sadb_sa_auth and sadb_sa_encrypt (RFC 2367).
+pub const SADB_AALG_NONE: u8 = 0;
+pub const SADB_EALG_NONE: u8 = 0;
+
 pub const SADB_SASTATE_LARVAL: u8 = 0;
 pub const SADB_SASTATE_MATURE: u8 = 1;
 pub const SADB_SASTATE_DYING: u8 = 2;
