@@ -17,8 +17,7 @@ start=$(date +%s)
 if [ ! -x "$kernel/bin/rump_server" ] || [ ! -f "$kernel/lib/librumpclient_pic.a" ]; then
     echo "########################################################################"
     echo "### SKIPPED: no NetBSD rump kernel at $kernel"
-    echo "### (set NETBSD_RUMP_DIR to a rump kernel with bin/rump_server, lib/ and include/rump:"
-    echo "### rumpkernel/buildrump.sh with the rump libnetipsec component, see vm-tests/README.md);"
+    echo "### (set NETBSD_RUMP_DIR to a rump kernel with bin/rump_server, lib/ and include/rump);"
     echo "### the NetBSD real-kernel tests did not run"
     echo "########################################################################"
     exit 0
