@@ -476,6 +476,23 @@ fn freebsd_aes_gcm_16_key_carries_a_salt() {
     assert_eq!(m.extensions[1], sa_ext(0x700, 0, 20, 0x40));
 }
 
+/// NetBSD's pfkeyv2.h: SADB_X_EALG_AESGCM16 20 and SADB_X_EALG_AESGMAC 23, keys with a
+/// 32-bit salt; the NetBSD kernel harness installs both (its REGISTER reply lists 20 and 23
+/// with 160 to 288 bits).
+#[test]
+fn netbsd_aes_gcm_16_and_aes_gmac_carry_a_salt() {
+    for (alg, id) in [
+        (EncryptAlgorithm::AesGcm16, 20),
+        (EncryptAlgorithm::AesGmac, 23),
+    ] {
+        let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x610);
+        s.algorithms.encrypt = Some(enc(alg, Some(36)));
+        let m = send(StatementKind::Add(s), Dialect::NetBsd);
+        assert_eq!(m.extensions[0], key_ext(KeyKind::Encrypt, 36));
+        assert_eq!(m.extensions[1], sa_ext(0x610, 0, id, 0x40));
+    }
+}
+
 #[test]
 fn aes_ctr_key_sizes_include_the_nonce() {
     for bytes in [20, 28, 36] {

@@ -95,7 +95,11 @@ const ENCRYPT: &[Row<EncryptAlgorithm>] = {
             [on(13, AES_SALTED), on(13, AES_SALTED), on(13, AES_SALTED)],
         ),
         (CamelliaCbc, [on(22, AES), None, on(22, AES)]),
-        (AesGcm16, [None, on(20, AES_SALTED), None]),
+        // NetBSD's pfkeyv2.h: SADB_X_EALG_AESGCM16 20, SADB_X_EALG_AESGMAC 23 (ESP with GMAC
+        // authentication and no encryption, RFC 4543); the NetBSD kernel harness lists both
+        // with 160 to 288-bit keys (an AES key and a 32-bit salt).
+        (AesGcm16, [on(20, AES_SALTED), on(20, AES_SALTED), None]),
+        (AesGmac, [on(23, AES_SALTED), None, None]),
         // FreeBSD 15 only, under a number not confirmed from its headers; FreeBSD 14 lacks it.
         (Chacha20Poly1305, [None, None, None]),
     ]
@@ -250,6 +254,7 @@ pub fn encrypt_name(alg: EncryptAlgorithm) -> &'static str {
         AesCtr => "aes-ctr",
         CamelliaCbc => "camellia-cbc",
         AesGcm16 => "aes-gcm-16",
+        AesGmac => "aes-gmac",
         Chacha20Poly1305 => "chacha20-poly1305",
     }
 }

@@ -283,7 +283,9 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
         }
         if matches!(
             alg.value,
-            EncryptAlgorithm::AesGcm16 | EncryptAlgorithm::Chacha20Poly1305
+            EncryptAlgorithm::AesGcm16
+                | EncryptAlgorithm::AesGmac
+                | EncryptAlgorithm::Chacha20Poly1305
         ) {
             if let Some((auth, _)) = &algs.auth {
                 errors.push(

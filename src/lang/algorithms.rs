@@ -19,6 +19,7 @@ pub(crate) fn encrypt(name: &str) -> Option<EncryptAlgorithm> {
         "aes-ctr" => AesCtr,
         "camellia-cbc" => CamelliaCbc,
         "aes-gcm-16" => AesGcm16,
+        "aes-gmac" => AesGmac,
         "chacha20-poly1305" => Chacha20Poly1305,
         _ => return None,
     })

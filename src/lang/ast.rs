@@ -175,6 +175,7 @@ pub enum EncryptAlgorithm {
     AesCtr,
     CamelliaCbc,
     AesGcm16,
+    AesGmac,
     Chacha20Poly1305,
 }
 
