@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::ctime::ctime20;
 use super::hexdump::grouped;
 use super::names;
+use super::profile::{self, NatOa, SaLayout};
 use crate::pfkey::consts::*;
 use crate::pfkey::{
     AddressKind, Dialect, Extension, KeyKind, Lifetime, LifetimeKind, Message, NatTPortKind,
@@ -19,11 +20,6 @@ pub struct DumpContext<'a> {
     pub with_ports: bool,
     /// `getprotobynumber()`: the name /etc/protocols gives a protocol number.
     pub protocol_name: &'a dyn Fn(u8) -> Option<String>,
-}
-
-/// Whether `dialect`'s setkey is FreeBSD's (KAME) or ipsec-tools (NetBSD, Linux).
-fn is_freebsd(dialect: Dialect) -> bool {
-    dialect == Dialect::FreeBsd
 }
 
 fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
@@ -58,7 +54,8 @@ pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
 }
 
 fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
-    let fb = is_freebsd(dialect);
+    let p = profile::of(dialect);
+    let kame = p.sa_layout == SaLayout::Kame;
     let sa = msg.sa();
     let sa2 = msg.sa2();
     let natt_type = msg.extensions.iter().find_map(|e| match e {
@@ -67,7 +64,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     });
     // ipsec-tools only counts NAT-T when the type is non-zero.
     let use_natt = match natt_type {
-        Some(t) => fb || t != 0,
+        Some(t) => p.natt_with_type_zero || t != 0,
         None => false,
     };
     let ports_suffix = |kind| match nat_port(msg, kind) {
@@ -75,7 +72,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         _ => String::new(),
     };
     let with_ports = |a: &SockAddr| {
-        if ctx.with_ports && !fb {
+        if ctx.with_ports && p.sa_ports {
             format!("{}[{}]", host(a), port(a))
         } else {
             host(a)
@@ -88,26 +85,26 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     };
     out.push_str(&with_ports(&src.addr));
     out.push_str(&ports_suffix(NatTPortKind::Src));
-    if !fb {
+    if !kame {
         out.push(' ');
     }
     let Some(dst) = msg.address(AddressKind::Dst) else {
-        out.push_str(if fb {
+        out.push_str(if kame {
             "\nno ADDRESS_DST extension.\n"
         } else {
             " no ADDRESS_DST extension.\n"
         });
         return;
     };
-    if fb {
+    if kame {
         out.push(' ');
     }
     out.push_str(&with_ports(&dst.addr));
     out.push_str(&ports_suffix(NatTPortKind::Dst));
-    if !fb {
+    if !kame {
         out.push(' ');
     }
-    let lead = if fb { "\n" } else { "" };
+    let lead = if kame { "\n" } else { "" };
     let Some(sa) = sa else {
         let _ = writeln!(out, "{lead}no SA extension.");
         return;
@@ -121,7 +118,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     if use_natt && satype == SADB_SATYPE_ESP {
         out.push_str("esp-udp ");
     } else {
-        if use_natt && !fb {
+        if use_natt && p.natt_plus {
             out.push_str("natt+");
         }
         out.push_str(&names::table_or_number(names::SATYPES, satype));
@@ -137,7 +134,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     );
     if use_natt {
         let oai = msg.address(AddressKind::NatTOai);
-        if fb {
+        if p.nat_oa == NatOa::OaiOar {
             let oar = msg.address(AddressKind::NatTOar);
             if oai.is_some() || oar.is_some() {
                 out.push_str("\tNAT:");
@@ -162,7 +159,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
             let _ = writeln!(
                 out,
                 "\tE: {}{}",
-                names::encrypt_name(dialect, sa.encrypt),
+                names::lookup(p.encrypt_names, sa.encrypt),
                 grouped(bytes)
             );
         }
@@ -172,7 +169,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         let _ = writeln!(
             out,
             "\tA: {}{}",
-            names::auth_name(dialect, sa.auth),
+            names::lookup(p.auth_names, sa.auth),
             grouped(bytes)
         );
     }
@@ -180,7 +177,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         Extension::SaReplay { replay } => Some(*replay),
         _ => None,
     }) {
-        Some(r) if fb => r >> 3,
+        Some(r) if p.replay_from_ext => r >> 3,
         _ => u32::from(sa.replay),
     };
     let _ = writeln!(
@@ -194,13 +191,8 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     if let Some(cur) = msg.lifetime(LifetimeKind::Current) {
         lifetime_block(out, cur, msg, ctx.now);
     }
-    if !fb {
-        if let Some(c) = msg.extensions.iter().find_map(|e| match e {
-            Extension::SecCtx(c) => Some(c),
-            _ => None,
-        }) {
-            sec_ctx_lines(out, c);
-        }
+    if p.sec_ctx {
+        sec_ctx(out, msg);
     }
     let _ = writeln!(
         out,

@@ -8,4 +8,5 @@ pub mod kame_policy;
 pub mod kdebug;
 pub mod monitor;
 pub mod names;
+pub mod profile;
 pub mod short;

@@ -1,6 +1,5 @@
-//! The names setkey prints for numbers in dumps (SA types, modes, states, algorithms), per OS.
-
-use crate::pfkey::Dialect;
+//! The names setkey prints for numbers in dumps (SA types, modes, states, algorithms); the
+//! algorithm tables of each OS are chosen in `profile.rs`.
 
 pub const SATYPES: &[&str] = &[
     "unspec", "unknown", "ah", "esp", "unknown", "rsvp", "ospfv2", "ripv2", "mip", "ipcomp",
@@ -18,7 +17,7 @@ pub fn table_or_number(table: &[&str], value: u8) -> String {
 }
 
 /// (id, name) rows of the authentication algorithms each OS's setkey names in dumps.
-const AUTH_FREEBSD: &[(u8, &str)] = &[
+pub const AUTH_FREEBSD: &[(u8, &str)] = &[
     (0, "none"),
     (3, "hmac-sha1"),
     (251, "null"),
@@ -28,7 +27,7 @@ const AUTH_FREEBSD: &[(u8, &str)] = &[
     (7, "hmac-sha2-512"),
     (9, "aes-xcbc-mac"),
 ];
-const AUTH_IPSEC_TOOLS: &[(u8, &str)] = &[
+pub const AUTH_IPSEC_TOOLS: &[(u8, &str)] = &[
     (0, "none"),
     (2, "hmac-md5"),
     (3, "hmac-sha1"),
@@ -42,14 +41,14 @@ const AUTH_IPSEC_TOOLS: &[(u8, &str)] = &[
     (8, "hmac-ripemd160"),
     (9, "aes-xcbc-mac"),
 ];
-const ENCRYPT_FREEBSD: &[(u8, &str)] = &[
+pub const ENCRYPT_FREEBSD: &[(u8, &str)] = &[
     (0, "none"),
     (11, "null"),
     (12, "aes-cbc"),
     (13, "aes-ctr"),
     (20, "aes-gcm-16"),
 ];
-const ENCRYPT_NETBSD: &[(u8, &str)] = &[
+pub const ENCRYPT_NETBSD: &[(u8, &str)] = &[
     (0, "none"),
     (2, "des-cbc"),
     (3, "3des-cbc"),
@@ -62,7 +61,7 @@ const ENCRYPT_NETBSD: &[(u8, &str)] = &[
     (20, "aes-gcm-16"),
     (23, "aes-gmac"),
 ];
-const ENCRYPT_LINUX: &[(u8, &str)] = &[
+pub const ENCRYPT_LINUX: &[(u8, &str)] = &[
     (0, "none"),
     (2, "des-cbc"),
     (3, "3des-cbc"),
@@ -77,25 +76,10 @@ const ENCRYPT_LINUX: &[(u8, &str)] = &[
 const COMPRESS: &[(u8, &str)] = &[(0, "none"), (1, "oui"), (2, "deflate"), (3, "lzs")];
 
 /// `name ` from rows, or `number ` (setkey's GETMSGV2S).
-fn lookup(rows: &[(u8, &str)], value: u8) -> String {
+pub fn lookup(rows: &[(u8, &str)], value: u8) -> String {
     match rows.iter().find(|(id, _)| *id == value) {
         Some((_, name)) => format!("{name} "),
         None => format!("{value} "),
-    }
-}
-
-pub fn auth_name(dialect: Dialect, id: u8) -> String {
-    match dialect {
-        Dialect::FreeBsd => lookup(AUTH_FREEBSD, id),
-        Dialect::NetBsd | Dialect::Linux => lookup(AUTH_IPSEC_TOOLS, id),
-    }
-}
-
-pub fn encrypt_name(dialect: Dialect, id: u8) -> String {
-    match dialect {
-        Dialect::FreeBsd => lookup(ENCRYPT_FREEBSD, id),
-        Dialect::NetBsd => lookup(ENCRYPT_NETBSD, id),
-        Dialect::Linux => lookup(ENCRYPT_LINUX, id),
     }
 }
 
