@@ -430,7 +430,7 @@ fn spd_dump_icmp6_reqids_and_bundles() {
     );
     let nb = sp_entry(&icmp, Dialect::NetBsd, &ctx(false));
     assert!(
-        nb.starts_with("fec0::1 fec0::2/64 ipv6-icmp 135,0\n\tout none\n"),
+        nb.starts_with("fec0::1 fec0::2/64 58(ipv6-icmp) 135,0\n\tout none\n"),
         "{nb}"
     );
     let lx = sp_entry(&bundle, Dialect::Linux, &ctx(false));
@@ -487,6 +487,63 @@ fn spd_dump_per_socket_and_odd_policies() {
     assert_eq!(
         sp_entry(&mismatch, Dialect::FreeBsd, &ctx(false)),
         "10.0.11.41[21] 10.0.11.33[any] upper layer protocol mismatched.\n"
+    );
+}
+
+/// NetBSD's libipsec prints the upper-layer protocol as the number followed by the
+/// /etc/protocols name in parentheses, or the number alone when there is no name
+/// (crypto/dist/ipsec-tools/src/libipsec/pfkey_dump.c 1.24, str_upperspec); the
+/// ipsec-tools release Linux uses prints the name alone (pfkey_dump.c 1.20).
+#[test]
+fn spd_dump_upper_layer_protocol_per_dialect() {
+    let with = |proto: u8, sport: u16, dport: u16| {
+        policy_msg(
+            addr(AddressKind::Src, v4([10, 0, 0, 1], sport), proto, 32),
+            addr(AddressKind::Dst, v4([10, 0, 0, 2], dport), proto, 32),
+            Policy {
+                policy_type: IPSEC_POLICY_NONE,
+                dir: IPSEC_DIR_OUTBOUND,
+                id: 9,
+                ..Policy::default()
+            },
+        )
+    };
+    let first_line = |m: &Message, d: Dialect| {
+        let text = sp_entry(m, d, &ctx(false));
+        text.lines().next().unwrap().to_string()
+    };
+    let tcp = with(6, 0, 443);
+    assert_eq!(
+        first_line(&tcp, Dialect::NetBsd),
+        "10.0.0.1[any] 10.0.0.2[443] 6(tcp)"
+    );
+    assert_eq!(
+        first_line(&tcp, Dialect::Linux),
+        "10.0.0.1[any] 10.0.0.2[443] tcp"
+    );
+    let any = with(255, 0, 0);
+    assert_eq!(
+        first_line(&any, Dialect::NetBsd),
+        "10.0.0.1[any] 10.0.0.2[any] 255"
+    );
+    assert_eq!(
+        first_line(&any, Dialect::Linux),
+        "10.0.0.1[any] 10.0.0.2[any] 255"
+    );
+    assert_eq!(
+        first_line(&any, Dialect::FreeBsd),
+        "10.0.0.1[any] 10.0.0.2[any] any"
+    );
+    // ICMP type and code ride in the ports and follow the protocol.
+    let icmp = with(1, 8, 0);
+    assert_eq!(
+        first_line(&icmp, Dialect::NetBsd),
+        "10.0.0.1 10.0.0.2 1 8,0"
+    );
+    let udp = with(17, 5060, 5060);
+    assert_eq!(
+        first_line(&udp, Dialect::NetBsd),
+        "10.0.0.1[5060] 10.0.0.2[5060] 17(udp)"
     );
 }
 

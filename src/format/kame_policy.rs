@@ -125,7 +125,15 @@ fn upper_spec(out: &mut String, ulp: u8, p1: u16, p2: u16, p: &DumpProfile, ctx:
         }
         return;
     }
-    out.push_str(&named(ulp));
+    match ((ctx.protocol_name)(ulp), p.upper_spec) {
+        (Some(name), UpperSpec::NumberAndName) => {
+            let _ = write!(out, "{ulp}({name})");
+        }
+        (Some(name), _) => out.push_str(&name),
+        (None, _) => {
+            let _ = write!(out, "{ulp}");
+        }
+    }
     if p1 == 0 && p2 == 0 {
         return;
     }

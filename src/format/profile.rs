@@ -33,7 +33,8 @@ pub enum NatOa {
 pub enum UpperSpec {
     /// `getprotobynumber()`'s name, or the number (ipsec-tools as released, Linux).
     Name,
-    /// `number(name)`, or the number alone (NetBSD's libipsec).
+    /// `number(name)`, or the number alone (NetBSD's libipsec since pfkey_dump.c 1.21;
+    /// 1.20 printed the name alone).
     NumberAndName,
     /// KAME: `any`, `icmp6 type,code`, `ip4`, else the name or number.
     Kame,
@@ -126,7 +127,9 @@ pub const NETBSD: DumpProfile = DumpProfile {
     encrypt_names: names::ENCRYPT_NETBSD,
     per_socket_by_id: false,
     portless_ulps: IPSEC_TOOLS_PORTLESS,
-    upper_spec: UpperSpec::Name,
+    // pfkey_dump.c 1.24, str_upperspec: the number, then the /etc/protocols name in
+    // parentheses when there is one.
+    upper_spec: UpperSpec::NumberAndName,
     policy_error: PolicyError::Reason,
     request_ports: true,
     policy_trailer: PolicyTrailer::Plain,
