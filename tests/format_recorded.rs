@@ -3,6 +3,7 @@
 //! sys/netipsec run as a rump kernel (tests/data/netbsd/*.bin).
 
 use setkey::format::kame::{sa_entry, sp_entry, DumpContext};
+use setkey::format::profile;
 use setkey::pfkey::{self, Dialect, Message};
 
 /// Splits a file of concatenated messages and decodes each.
@@ -19,6 +20,15 @@ fn protocol_name(n: u8) -> Option<String> {
         58 => Some("ipv6-icmp".into()),
         _ => None,
     }
+}
+
+/// The names of the /etc/protocols NetBSD ships, as setkey gets them on NetBSD.
+fn netbsd_protocol_name(n: u8) -> Option<String> {
+    let stock = profile::NETBSD.stock_protocols.expect("NetBSD's table");
+    stock
+        .iter()
+        .find(|(number, _)| *number == n)
+        .map(|(_, name)| name.to_string())
 }
 
 fn dir(dialect: Dialect) -> &'static str {
@@ -43,10 +53,14 @@ fn render(dialect: Dialect, file: &str, policy: bool) -> String {
         .map(|l| l.addtime)
         .max()
         .unwrap_or(0);
+    let names = match dialect {
+        Dialect::NetBsd => netbsd_protocol_name,
+        _ => protocol_name,
+    };
     let ctx = DumpContext {
         now: newest + 60,
         with_ports: false,
-        protocol_name: &protocol_name,
+        protocol_name: &names,
     };
     msgs.iter()
         .map(|m| {

@@ -58,13 +58,13 @@ enum Outcome {
 }
 
 fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionError> {
-    let protocol_name = protocols::lookup;
+    let dialect = session.dialect;
+    let protocol_name = |n| protocols::lookup_for(dialect, n);
     let ctx = DumpContext {
         now: unix_now(),
         with_ports: false,
         protocol_name: &protocol_name,
     };
-    let dialect = session.dialect;
     let msg_type = |bytes: &[u8]| bytes.get(1).copied().unwrap_or(0);
     match action {
         Action::Exit => Ok(Outcome::Exit),

@@ -9,7 +9,7 @@ use setkey::pfkey::{self, Dialect};
 use super::{kernel_error_text, protocols, unix_now};
 
 pub fn run(paths: &[std::path::PathBuf], dialect: Dialect, verbose: bool) -> i32 {
-    let protocol_name = protocols::lookup;
+    let protocol_name = |n| protocols::lookup_for(dialect, n);
     let ctx = DumpContext {
         now: unix_now(),
         with_ports: false,

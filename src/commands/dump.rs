@@ -80,7 +80,7 @@ fn dump_once(opts: &DumpOptions) -> i32 {
     } else {
         Message::new(SADB_DUMP, SADB_SATYPE_UNSPEC)
     };
-    let protocol_name = protocols::lookup;
+    let protocol_name = |n| protocols::lookup_for(opts.dialect, n);
     let ctx = DumpContext {
         now: unix_now(),
         with_ports: opts.with_ports,

@@ -90,6 +90,9 @@ pub struct DumpProfile {
     pub priority: bool,
     /// A request for IPPROTO_TCP prints as `tcp`.
     pub request_tcp: bool,
+    /// The names of the /etc/protocols the OS ships, for `getprotobynumber()` when the
+    /// dump is printed on another system (`None`: that system's own file is used).
+    pub stock_protocols: Option<&'static [(u8, &'static str)]>,
 }
 
 const IPSEC_TOOLS_PORTLESS: &[u8] = &[IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_MH, IPPROTO_GRE];
@@ -113,6 +116,7 @@ pub const FREEBSD: DumpProfile = DumpProfile {
     fwd: false,
     priority: false,
     request_tcp: true,
+    stock_protocols: None,
 };
 
 pub const NETBSD: DumpProfile = DumpProfile {
@@ -136,6 +140,7 @@ pub const NETBSD: DumpProfile = DumpProfile {
     fwd: false,
     priority: false,
     request_tcp: true,
+    stock_protocols: Some(names::PROTOCOLS_NETBSD),
 };
 
 pub const LINUX: DumpProfile = DumpProfile {
@@ -157,6 +162,7 @@ pub const LINUX: DumpProfile = DumpProfile {
     fwd: true,
     priority: true,
     request_tcp: true,
+    stock_protocols: None,
 };
 
 pub fn of(dialect: Dialect) -> &'static DumpProfile {
