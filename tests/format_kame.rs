@@ -237,12 +237,23 @@ fn sa_dump_nat_t_forms() {
             addr(AddressKind::Src, v4([198, 51, 100, 1], 0), 255, 32),
             addr(AddressKind::Dst, v4([203, 0, 113, 1], 0), 255, 32),
             key(KeyKind::Encrypt, vec![1; 16]),
+            Extension::NatTFrag {
+                fraglen: 552,
+                reserved: 0,
+            },
         ],
     );
     let fb = sa_entry(&msg, Dialect::FreeBsd, &ctx(false));
     assert!(fb.starts_with("198.51.100.1[4500] 203.0.113.1[4501]\n\tesp-udp mode=tunnel spi=8192(0x00002000) reqid=16385(0x00004001)\n\tNAT: OAI=192.168.1.10\n"), "{fb}");
     let nb = sa_entry(&msg, Dialect::NetBsd, &ctx(false));
     assert!(nb.contains("\tNAT OA=192.168.1.10\n"), "{nb}");
+    // NetBSD's libipsec prints the NAT-T fragment size after the original address
+    // (crypto/dist/ipsec-tools/src/libipsec/pfkey_dump.c 1.24, pfkey_sadump1).
+    assert!(
+        nb.contains("\tNAT OA=192.168.1.10\n\tNAT-T esp_frag=552\n\tE: aes-cbc "),
+        "{nb}"
+    );
+    assert!(!fb.contains("esp_frag"), "{fb}");
     insta::assert_snapshot!(all_dialects(|d| sa_entry(&msg, d, &ctx(false))));
 }
 

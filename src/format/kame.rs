@@ -149,6 +149,14 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         } else if let Some(a) = oai {
             let _ = writeln!(out, "\tNAT OA={}", host(&a.addr));
         }
+        if p.esp_frag {
+            if let Some(fraglen) = msg.extensions.iter().find_map(|e| match e {
+                Extension::NatTFrag { fraglen, .. } if *fraglen != 0 => Some(*fraglen),
+                _ => None,
+            }) {
+                let _ = writeln!(out, "\tNAT-T esp_frag={fraglen}");
+            }
+        }
     }
     let key = |kind| msg.key(kind);
     if satype == SADB_X_SATYPE_IPCOMP {

@@ -68,6 +68,8 @@ pub struct DumpProfile {
     /// NAT-T on an SA other than ESP prints `natt+` before the SA type.
     pub natt_plus: bool,
     pub nat_oa: NatOa,
+    /// `\tNAT-T esp_frag=N` after the NAT-T addresses when NAT_T_FRAG has a non-zero length.
+    pub esp_frag: bool,
     /// `replay=` from SA_REPLAY (bytes, shifted to packets) when the kernel sends one.
     pub replay_from_ext: bool,
     /// The `security context ...` lines (SADB_X_EXT_SEC_CTX exists).
@@ -103,6 +105,7 @@ pub const FREEBSD: DumpProfile = DumpProfile {
     sa_layout: SaLayout::Kame,
     natt_plus: false,
     nat_oa: NatOa::OaiOar,
+    esp_frag: false,
     replay_from_ext: true,
     sec_ctx: false,
     auth_names: names::AUTH_FREEBSD,
@@ -125,6 +128,8 @@ pub const NETBSD: DumpProfile = DumpProfile {
     sa_layout: SaLayout::IpsecTools,
     natt_plus: true,
     nat_oa: NatOa::Oa,
+    // pfkey_dump.c 1.24 prints NAT_T_FRAG (25) of an SA that uses NAT-T, when not 0.
+    esp_frag: true,
     replay_from_ext: false,
     sec_ctx: false,
     auth_names: names::AUTH_IPSEC_TOOLS,
@@ -149,6 +154,8 @@ pub const LINUX: DumpProfile = DumpProfile {
     sa_layout: SaLayout::IpsecTools,
     natt_plus: true,
     nat_oa: NatOa::Oa,
+    // Linux has no NAT_T_FRAG (its 25 is KMADDRESS).
+    esp_frag: false,
     replay_from_ext: false,
     sec_ctx: true,
     auth_names: names::AUTH_IPSEC_TOOLS,
