@@ -489,6 +489,42 @@ fn spd_dump_per_socket_and_odd_policies() {
     let fwd = sp_entry(&bad_dir, Dialect::Linux, &ctx(false));
     assert!(fwd.contains("\n\tfwd ipsec\n"), "{fwd}");
 
+    // NetBSD's ipsec_dump_policy names esp, ah and ipcomp requests only, and makes the
+    // tunnel endpoints before it looks at the level
+    // (crypto/dist/ipsec-tools/src/libipsec/ipsec_dump_policy.c 1.9).
+    let mut tcp = tunnel_policy(0, 0);
+    let mut odd = tunnel_policy(0, 0);
+    for e in tcp.extensions.iter_mut().chain(odd.extensions.iter_mut()) {
+        if let Extension::Policy(p) = e {
+            p.requests[0].proto = u16::from(IPPROTO_TCP);
+        }
+    }
+    let nb = sp_entry(&tcp, Dialect::NetBsd, &ctx(false));
+    assert!(nb.contains("\n\tPolicy:[Invalid ipsec protocol]\n"), "{nb}");
+    let fb = sp_entry(&tcp, Dialect::FreeBsd, &ctx(false));
+    assert!(
+        fb.contains("\n\ttcp/tunnel/192.168.0.1-192.168.1.2/require\n"),
+        "{fb}"
+    );
+    for e in &mut odd.extensions {
+        if let Extension::Policy(p) = e {
+            p.requests[0].proto = 50;
+            p.requests[0].level = 9;
+            p.requests[0].endpoints = Some((
+                SockAddr::Other {
+                    family: 99,
+                    data: vec![0; 14],
+                },
+                v4([192, 168, 1, 2], 0),
+            ));
+        }
+    }
+    let nb = sp_entry(&odd, Dialect::NetBsd, &ctx(false));
+    assert!(
+        nb.contains("\n\tPolicy:[Invalid address specification]\n"),
+        "{nb}"
+    );
+
     let mut mismatch = tunnel_policy(0, 1);
     for e in &mut mismatch.extensions {
         if let Extension::Address(AddressKind::Dst, a) = e {

@@ -224,14 +224,12 @@ fn request_text(
         IPSEC_MODE_TUNNEL => "tunnel",
         _ => return Err("Invalid ipsec mode"),
     };
-    let level = match r.level {
-        IPSEC_LEVEL_DEFAULT => "default",
-        IPSEC_LEVEL_USE => "use",
-        IPSEC_LEVEL_REQUIRE => "require",
-        IPSEC_LEVEL_UNIQUE => "unique",
-        _ => return Err("Invalid ipsec level"),
-    };
+    // The endpoints are made before the level is looked at; getnameinfo() fails on a
+    // family it does not know, which libipsec reports as a bad address.
     let endpoints = match &r.endpoints {
+        Some((SockAddr::Other { .. }, _)) | Some((_, SockAddr::Other { .. })) => {
+            return Err("Invalid address specification")
+        }
         Some((src, dst)) if with_ports => format!(
             "{}[{}]-{}[{}]",
             host(src),
@@ -241,6 +239,13 @@ fn request_text(
         ),
         Some((src, dst)) => format!("{}-{}", host(src), host(dst)),
         None => String::new(),
+    };
+    let level = match r.level {
+        IPSEC_LEVEL_DEFAULT => "default",
+        IPSEC_LEVEL_USE => "use",
+        IPSEC_LEVEL_REQUIRE => "require",
+        IPSEC_LEVEL_UNIQUE => "unique",
+        _ => return Err("Invalid ipsec level"),
     };
     let mut text = format!("{proto}/{mode}/{endpoints}/{level}");
     if r.reqid != 0 {

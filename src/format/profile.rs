@@ -144,7 +144,8 @@ pub const NETBSD: DumpProfile = DumpProfile {
     policy_trailer: PolicyTrailer::Plain,
     fwd: false,
     priority: false,
-    request_tcp: true,
+    // ipsec_dump_policy.c 1.9 names only esp, ah and ipcomp requests.
+    request_tcp: false,
     stock_protocols: Some(names::PROTOCOLS_NETBSD),
 };
 
