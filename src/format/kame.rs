@@ -33,10 +33,25 @@ fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
 pub fn host(addr: &SockAddr) -> String {
     match addr {
         SockAddr::V4 { addr, .. } => addr.to_string(),
-        SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => format!("{addr}%{scope_id}"),
-        SockAddr::V6 { addr, .. } => addr.to_string(),
+        SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => {
+            format!("{}%{scope_id}", ntop6(addr))
+        }
+        SockAddr::V6 { addr, .. } => ntop6(addr),
         SockAddr::Other { .. } => String::new(),
     }
+}
+
+/// `inet_ntop(AF_INET6)` of the C libraries (NetBSD's, FreeBSD's and glibc's share the
+/// BIND code): as RFC 5952 text, except that an address whose first 96 bits are zero
+/// and whose seventh group is not ends in dotted IPv4 (`::192.0.2.1`; `::1` and `::2`
+/// stay hex). The IPv4-mapped form `::ffff:a.b.c.d` is the same in both.
+fn ntop6(addr: &std::net::Ipv6Addr) -> String {
+    let groups = addr.segments();
+    if groups[..6].iter().all(|g| *g == 0) && groups[6] != 0 {
+        let o = addr.octets();
+        return format!("::{}.{}.{}.{}", o[12], o[13], o[14], o[15]);
+    }
+    addr.to_string()
 }
 
 fn port(addr: &SockAddr) -> u16 {
@@ -294,5 +309,34 @@ pub(super) fn sec_ctx(out: &mut String, msg: &Message) {
         _ => None,
     }) {
         sec_ctx_lines(out, c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v6(text: &str) -> SockAddr {
+        SockAddr::V6 {
+            addr: text.parse().unwrap(),
+            port: 0,
+            flowinfo: 0,
+            scope_id: 0,
+        }
+    }
+
+    /// lib/libc/inet/inet_ntop.c (NetBSD 1.x, BIND's inet_ntop6): the IPv4-compatible
+    /// form ends in dotted IPv4, the rest is the usual compressed text.
+    #[test]
+    fn ipv6_text_is_inet_ntop_s() {
+        assert_eq!(host(&v6("::192.0.2.1")), "::192.0.2.1");
+        assert_eq!(host(&v6("::1:2")), "::0.1.0.2");
+        assert_eq!(host(&v6("::ffff:192.0.2.1")), "::ffff:192.0.2.1");
+        assert_eq!(host(&v6("::1")), "::1");
+        assert_eq!(host(&v6("::2")), "::2");
+        assert_eq!(host(&v6("::")), "::");
+        assert_eq!(host(&v6("2001:db8::1:0:0:1")), "2001:db8::1:0:0:1");
+        assert_eq!(host(&v6("2001:0:0:1::1")), "2001:0:0:1::1");
+        assert_eq!(host(&v6("fe80::1")), "fe80::1");
     }
 }
