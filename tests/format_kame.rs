@@ -25,6 +25,7 @@ fn ctx(with_ports: bool) -> DumpContext<'static> {
         now: NOW,
         with_ports,
         protocol_name: &names,
+        interface_name: &|_| None,
     }
 }
 

@@ -61,6 +61,7 @@ fn render(dialect: Dialect, file: &str, policy: bool) -> String {
         now: newest + 60,
         with_ports: false,
         protocol_name: &names,
+        interface_name: &|_| None,
     };
     msgs.iter()
         .map(|m| {

@@ -7,7 +7,7 @@ use setkey::pfkey::consts::*;
 use setkey::pfkey::{Dialect, Extension, Message};
 
 use super::session::Session;
-use super::{kernel_error_text, protocols, unix_now};
+use super::{interfaces, kernel_error_text, protocols, unix_now};
 
 pub struct DumpOptions {
     pub dialect: Dialect,
@@ -81,10 +81,12 @@ fn dump_once(opts: &DumpOptions) -> i32 {
         Message::new(SADB_DUMP, SADB_SATYPE_UNSPEC)
     };
     let protocol_name = |n| protocols::lookup_for(opts.dialect, n);
+    let interface_name = |i| interfaces::name_for(opts.dialect, i);
     let ctx = DumpContext {
         now: unix_now(),
         with_ports: opts.with_ports,
         protocol_name: &protocol_name,
+        interface_name: &interface_name,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::LineWriter::new(stdout.lock());

@@ -20,6 +20,9 @@ pub struct DumpContext<'a> {
     pub with_ports: bool,
     /// `getprotobynumber()`: the name /etc/protocols gives a protocol number.
     pub protocol_name: &'a dyn Fn(u8) -> Option<String>,
+    /// `if_indextoname()`: the interface of an IPv6 scope id, when it can be known (the
+    /// dump is of this host's own kernel).
+    pub interface_name: &'a dyn Fn(u32) -> Option<String>,
 }
 
 fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
@@ -38,6 +41,26 @@ pub fn host(addr: &SockAddr) -> String {
         }
         SockAddr::V6 { addr, .. } => ntop6(addr),
         SockAddr::Other { .. } => String::new(),
+    }
+}
+
+/// `getnameinfo(NI_NUMERICHOST)` as setkey calls it for dumps: a link-local (unicast or
+/// multicast) address with a scope id names its interface, `fe80::1%wm0`, when
+/// `if_indextoname()` knows the index; other scoped addresses, and unknown indexes, keep
+/// the number (NetBSD lib/libc/net/getnameinfo.c, ip6_sa2str; glibc and FreeBSD alike).
+pub fn dump_host(addr: &SockAddr, ctx: &DumpContext) -> String {
+    match addr {
+        SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => {
+            let o = addr.octets();
+            let link_local =
+                (o[0] == 0xfe && o[1] & 0xc0 == 0x80) || (o[0] == 0xff && o[1] & 0x0f == 0x02);
+            let zone = link_local
+                .then(|| (ctx.interface_name)(*scope_id))
+                .flatten()
+                .unwrap_or_else(|| scope_id.to_string());
+            format!("{}%{zone}", ntop6(addr))
+        }
+        _ => host(addr),
     }
 }
 
@@ -88,9 +111,9 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     };
     let with_ports = |a: &SockAddr| {
         if ctx.with_ports && p.sa_ports {
-            format!("{}[{}]", host(a), port(a))
+            format!("{}[{}]", dump_host(a, ctx), port(a))
         } else {
-            host(a)
+            dump_host(a, ctx)
         }
     };
 
@@ -154,15 +177,15 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
             if oai.is_some() || oar.is_some() {
                 out.push_str("\tNAT:");
                 if let Some(a) = oai {
-                    let _ = write!(out, " OAI={}", host(&a.addr));
+                    let _ = write!(out, " OAI={}", dump_host(&a.addr, ctx));
                 }
                 if let Some(a) = oar {
-                    let _ = write!(out, " OAR={}", host(&a.addr));
+                    let _ = write!(out, " OAR={}", dump_host(&a.addr, ctx));
                 }
                 out.push('\n');
             }
         } else if let Some(a) = oai {
-            let _ = writeln!(out, "\tNAT OA={}", host(&a.addr));
+            let _ = writeln!(out, "\tNAT OA={}", dump_host(&a.addr, ctx));
         }
         if p.esp_frag {
             if let Some(fraglen) = msg.extensions.iter().find_map(|e| match e {
@@ -338,5 +361,27 @@ mod tests {
         assert_eq!(host(&v6("2001:db8::1:0:0:1")), "2001:db8::1:0:0:1");
         assert_eq!(host(&v6("2001:0:0:1::1")), "2001:0:0:1::1");
         assert_eq!(host(&v6("fe80::1")), "fe80::1");
+    }
+
+    #[test]
+    fn link_local_scopes_name_their_interface_when_it_is_known() {
+        let scoped = |text: &str, scope_id: u32| SockAddr::V6 {
+            addr: text.parse().unwrap(),
+            port: 0,
+            flowinfo: 0,
+            scope_id,
+        };
+        let names = |i: u32| (i == 2).then(|| "wm0".to_string());
+        let ctx = DumpContext {
+            now: 0,
+            with_ports: false,
+            protocol_name: &|_| None,
+            interface_name: &names,
+        };
+        assert_eq!(dump_host(&scoped("fe80::1", 2), &ctx), "fe80::1%wm0");
+        assert_eq!(dump_host(&scoped("ff02::1", 2), &ctx), "ff02::1%wm0");
+        assert_eq!(dump_host(&scoped("fe80::1", 7), &ctx), "fe80::1%7");
+        assert_eq!(dump_host(&scoped("2001:db8::1", 2), &ctx), "2001:db8::1%2");
+        assert_eq!(dump_host(&scoped("fe80::1", 0), &ctx), "fe80::1");
     }
 }

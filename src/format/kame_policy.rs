@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::ctime::ctime20;
-use super::kame::{addr_port, host, lifetimes, sec_ctx, src_dst, DumpContext};
+use super::kame::{addr_port, dump_host, lifetimes, sec_ctx, src_dst, DumpContext};
 use super::profile::{self, DumpProfile, PolicyError, PolicyTrailer, UpperSpec};
 use crate::pfkey::consts::*;
 use crate::pfkey::{Dialect, IpsecRequest, Message, Policy, SockAddr};
@@ -22,8 +22,8 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
         let ulp = src.proto;
         let sport = addr_port(&src.addr);
         let dport = addr_port(&dst.addr);
-        selector(out, &src.addr, src.prefixlen, sport, ulp, p);
-        selector(out, &dst.addr, dst.prefixlen, dport, ulp, p);
+        selector(out, &src.addr, src.prefixlen, sport, ulp, p, ctx);
+        selector(out, &dst.addr, dst.prefixlen, dport, ulp, p, ctx);
         if src.proto != dst.proto {
             out.push_str("upper layer protocol mismatched.\n");
             return;
@@ -36,7 +36,8 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
         out.push_str("no X_POLICY extension.\n");
         return;
     };
-    match policy_text(policy, dialect, "\n\t", ctx.with_ports && p.request_ports) {
+    let with_ports = ctx.with_ports && p.request_ports;
+    match policy_text(policy, dialect, "\n\t", with_ports, ctx.interface_name) {
         Ok(text) => {
             let _ = writeln!(out, "\n\t{text}");
         }
@@ -86,7 +87,15 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
     let _ = writeln!(out, "\trefcnt={}", msg.header.reserved);
 }
 
-fn selector(out: &mut String, addr: &SockAddr, prefixlen: u8, port: u16, ulp: u8, p: &DumpProfile) {
+fn selector(
+    out: &mut String,
+    addr: &SockAddr,
+    prefixlen: u8,
+    port: u16,
+    ulp: u8,
+    p: &DumpProfile,
+    ctx: &DumpContext,
+) {
     let full = match addr {
         SockAddr::V4 { .. } => 32,
         SockAddr::V6 { .. } => 128,
@@ -95,7 +104,7 @@ fn selector(out: &mut String, addr: &SockAddr, prefixlen: u8, port: u16, ulp: u8
             return;
         }
     };
-    out.push_str(&host(addr));
+    out.push_str(&dump_host(addr, ctx));
     if prefixlen != full {
         let _ = write!(out, "/{prefixlen}");
     }
@@ -148,12 +157,14 @@ fn upper_spec(out: &mut String, ulp: u8, p1: u16, p2: u16, p: &DumpProfile, ctx:
     }
 }
 
-/// libipsec's policy text: `dir [prio ...] action` then each request after `delimiter`.
+/// libipsec's policy text: `dir [prio ...] action` then each request after `delimiter`;
+/// `interface_name` names the zone of a scoped link-local tunnel endpoint.
 pub fn policy_text(
     policy: &Policy,
     dialect: Dialect,
     delimiter: &str,
     with_ports: bool,
+    interface_name: &dyn Fn(u32) -> Option<String>,
 ) -> Result<String, &'static str> {
     let p = profile::of(dialect);
     let dir = match policy.dir {
@@ -182,7 +193,7 @@ pub fn policy_text(
     }
     for request in &policy.requests {
         text.push_str(delimiter);
-        text.push_str(&request_text(request, with_ports, p)?);
+        text.push_str(&request_text(request, with_ports, p, interface_name)?);
     }
     Ok(text)
 }
@@ -210,7 +221,15 @@ fn request_text(
     r: &IpsecRequest,
     with_ports: bool,
     profile: &DumpProfile,
+    interface_name: &dyn Fn(u32) -> Option<String>,
 ) -> Result<String, &'static str> {
+    let ctx = DumpContext {
+        now: 0,
+        with_ports,
+        protocol_name: &|_| None,
+        interface_name,
+    };
+    let host = |a: &SockAddr| dump_host(a, &ctx);
     let proto = match r.proto {
         p if p == u16::from(IPPROTO_ESP) => "esp",
         p if p == u16::from(IPPROTO_AH) => "ah",
