@@ -612,3 +612,58 @@ fn spd_dump_priorities_on_linux() {
         );
     }
 }
+
+/// NetBSD's setkey hands each reply to libipsec's pfkey_align and pfkey_check before
+/// printing it, and prints the error instead of the entry when they refuse it
+/// (crypto/dist/ipsec-tools/src/libipsec/pfkey.c and pfkey_dump.c 1.24): NAT_T_OAR (24)
+/// and KMPRIVATE (17) have no slot there, nor does an extension given twice.
+#[test]
+fn netbsd_prints_libipsecs_refusal_instead_of_the_entry() {
+    let nb = |m: &Message| sa_entry(m, Dialect::NetBsd, &ctx(false));
+    let mut oar = esp_sa();
+    oar.extensions
+        .push(addr(AddressKind::NatTOar, v4([10, 1, 1, 1], 0), 255, 32));
+    assert_eq!(nb(&oar), "Invalid extension type\n");
+    assert!(sa_entry(&oar, Dialect::FreeBsd, &ctx(false)).contains("\tesp mode="));
+
+    let mut kmprivate = esp_sa();
+    kmprivate
+        .extensions
+        .push(Extension::KmPrivate { reserved: 0 });
+    assert_eq!(nb(&kmprivate), "Invalid extension type\n");
+
+    let mut twice = esp_sa();
+    twice.extensions.push(key(KeyKind::Encrypt, vec![7; 16]));
+    assert_eq!(nb(&twice), "Invalid extension type\n");
+
+    let mut rsvp = esp_sa();
+    rsvp.header.satype = SADB_SATYPE_RSVP;
+    assert_eq!(nb(&rsvp), "Not supported\n");
+
+    let mut family = esp_sa();
+    for e in &mut family.extensions {
+        if let Extension::Address(AddressKind::Dst, a) = e {
+            a.addr = v6("2001:db8::2", 0);
+        }
+    }
+    assert_eq!(nb(&family), "Family mismatch\n");
+
+    // pfkey_check compares the two upper-layer protocols before pfkey_spdump does.
+    let mut mismatch = tunnel_policy(0, 0);
+    for e in &mut mismatch.extensions {
+        if let Extension::Address(AddressKind::Dst, a) = e {
+            a.proto = 6;
+        }
+    }
+    assert_eq!(
+        sp_entry(&mismatch, Dialect::NetBsd, &ctx(false)),
+        "Protocol mismatch\n"
+    );
+    let mut esp_policy = tunnel_policy(0, 0);
+    esp_policy.header.satype = SADB_SATYPE_ESP;
+    assert_eq!(
+        sp_entry(&esp_policy, Dialect::NetBsd, &ctx(false)),
+        "Invalid SA type\n"
+    );
+    assert!(sp_entry(&tunnel_policy(0, 0), Dialect::NetBsd, &ctx(false)).contains("\tout ipsec\n"));
+}

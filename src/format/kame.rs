@@ -93,6 +93,13 @@ pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
 
 fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let p = profile::of(dialect);
+    if let Some(reason) = p
+        .libipsec_check
+        .and_then(|check| super::libipsec::rejects(msg, dialect, check))
+    {
+        let _ = writeln!(out, "{reason}");
+        return;
+    }
     let kame = p.sa_layout == SaLayout::Kame;
     let sa = msg.sa();
     let sa2 = msg.sa2();

@@ -14,6 +14,13 @@ const IPPROTO_MH: u8 = 135;
 
 pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let p = profile::of(dialect);
+    if let Some(reason) = p
+        .libipsec_check
+        .and_then(|check| super::libipsec::rejects(msg, dialect, check))
+    {
+        let _ = writeln!(out, "{reason}");
+        return;
+    }
     let policy = msg.policy();
     let per_socket = p.per_socket_by_id && policy.is_some_and(|x| x.id % 8 >= 3);
     if per_socket {

@@ -58,6 +58,25 @@ pub enum PolicyTrailer {
     Scope,
 }
 
+/// What libipsec's pfkey_align and pfkey_check accept (see `libipsec.rs`).
+#[derive(Debug)]
+pub struct LibipsecCheck {
+    /// The extension types pfkey_align has a slot for; any other, or one twice, fails.
+    pub extensions: &'static [u16],
+    /// SADB_MAX of the headers it was built with.
+    pub max_msg_type: u8,
+}
+
+/// NetBSD's libipsec (pfkey.c of the 2016 tree) with NetBSD's net/pfkeyv2.h: types 1..25
+/// except KMPRIVATE (17) and NAT_T_OAR (24), which its switch does not list; NAT_T_OA
+/// is 23 (OAI). SADB_MAX is 23.
+const NETBSD_LIBIPSEC: LibipsecCheck = LibipsecCheck {
+    extensions: &[
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 25,
+    ],
+    max_msg_type: 23,
+};
+
 #[derive(Debug)]
 pub struct DumpProfile {
     /// NAT-T counts with a NAT_T_TYPE of 0 (KAME); ipsec-tools needs a non-zero type.
@@ -95,6 +114,9 @@ pub struct DumpProfile {
     /// The names of the /etc/protocols the OS ships, for `getprotobynumber()` when the
     /// dump is printed on another system (`None`: that system's own file is used).
     pub stock_protocols: Option<&'static [(u8, &'static str)]>,
+    /// Replies libipsec refuses print its error line instead of the entry (`None`: not
+    /// modelled for this OS; the entry is printed).
+    pub libipsec_check: Option<&'static LibipsecCheck>,
 }
 
 const IPSEC_TOOLS_PORTLESS: &[u8] = &[IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_MH, IPPROTO_GRE];
@@ -120,6 +142,7 @@ pub const FREEBSD: DumpProfile = DumpProfile {
     priority: false,
     request_tcp: true,
     stock_protocols: None,
+    libipsec_check: None,
 };
 
 pub const NETBSD: DumpProfile = DumpProfile {
@@ -147,6 +170,7 @@ pub const NETBSD: DumpProfile = DumpProfile {
     // ipsec_dump_policy.c 1.9 names only esp, ah and ipcomp requests.
     request_tcp: false,
     stock_protocols: Some(names::PROTOCOLS_NETBSD),
+    libipsec_check: Some(&NETBSD_LIBIPSEC),
 };
 
 pub const LINUX: DumpProfile = DumpProfile {
@@ -171,6 +195,7 @@ pub const LINUX: DumpProfile = DumpProfile {
     priority: true,
     request_tcp: true,
     stock_protocols: None,
+    libipsec_check: None,
 };
 
 pub fn of(dialect: Dialect) -> &'static DumpProfile {
