@@ -25,6 +25,7 @@ fn ctx(with_ports: bool) -> DumpContext<'static> {
         now: NOW,
         with_ports,
         protocol_name: &names,
+        interface_name: &|_| None,
     }
 }
 
@@ -237,12 +238,23 @@ fn sa_dump_nat_t_forms() {
             addr(AddressKind::Src, v4([198, 51, 100, 1], 0), 255, 32),
             addr(AddressKind::Dst, v4([203, 0, 113, 1], 0), 255, 32),
             key(KeyKind::Encrypt, vec![1; 16]),
+            Extension::NatTFrag {
+                fraglen: 552,
+                reserved: 0,
+            },
         ],
     );
     let fb = sa_entry(&msg, Dialect::FreeBsd, &ctx(false));
     assert!(fb.starts_with("198.51.100.1[4500] 203.0.113.1[4501]\n\tesp-udp mode=tunnel spi=8192(0x00002000) reqid=16385(0x00004001)\n\tNAT: OAI=192.168.1.10\n"), "{fb}");
     let nb = sa_entry(&msg, Dialect::NetBsd, &ctx(false));
     assert!(nb.contains("\tNAT OA=192.168.1.10\n"), "{nb}");
+    // NetBSD's libipsec prints the NAT-T fragment size after the original address
+    // (crypto/dist/ipsec-tools/src/libipsec/pfkey_dump.c 1.24, pfkey_sadump1).
+    assert!(
+        nb.contains("\tNAT OA=192.168.1.10\n\tNAT-T esp_frag=552\n\tE: aes-cbc "),
+        "{nb}"
+    );
+    assert!(!fb.contains("esp_frag"), "{fb}");
     insta::assert_snapshot!(all_dialects(|d| sa_entry(&msg, d, &ctx(false))));
 }
 
@@ -430,7 +442,7 @@ fn spd_dump_icmp6_reqids_and_bundles() {
     );
     let nb = sp_entry(&icmp, Dialect::NetBsd, &ctx(false));
     assert!(
-        nb.starts_with("fec0::1 fec0::2/64 ipv6-icmp 135,0\n\tout none\n"),
+        nb.starts_with("fec0::1 fec0::2/64 58(ipv6-icmp) 135,0\n\tout none\n"),
         "{nb}"
     );
     let lx = sp_entry(&bundle, Dialect::Linux, &ctx(false));
@@ -478,6 +490,42 @@ fn spd_dump_per_socket_and_odd_policies() {
     let fwd = sp_entry(&bad_dir, Dialect::Linux, &ctx(false));
     assert!(fwd.contains("\n\tfwd ipsec\n"), "{fwd}");
 
+    // NetBSD's ipsec_dump_policy names esp, ah and ipcomp requests only, and makes the
+    // tunnel endpoints before it looks at the level
+    // (crypto/dist/ipsec-tools/src/libipsec/ipsec_dump_policy.c 1.9).
+    let mut tcp = tunnel_policy(0, 0);
+    let mut odd = tunnel_policy(0, 0);
+    for e in tcp.extensions.iter_mut().chain(odd.extensions.iter_mut()) {
+        if let Extension::Policy(p) = e {
+            p.requests[0].proto = u16::from(IPPROTO_TCP);
+        }
+    }
+    let nb = sp_entry(&tcp, Dialect::NetBsd, &ctx(false));
+    assert!(nb.contains("\n\tPolicy:[Invalid ipsec protocol]\n"), "{nb}");
+    let fb = sp_entry(&tcp, Dialect::FreeBsd, &ctx(false));
+    assert!(
+        fb.contains("\n\ttcp/tunnel/192.168.0.1-192.168.1.2/require\n"),
+        "{fb}"
+    );
+    for e in &mut odd.extensions {
+        if let Extension::Policy(p) = e {
+            p.requests[0].proto = 50;
+            p.requests[0].level = 9;
+            p.requests[0].endpoints = Some((
+                SockAddr::Other {
+                    family: 99,
+                    data: vec![0; 14],
+                },
+                v4([192, 168, 1, 2], 0),
+            ));
+        }
+    }
+    let nb = sp_entry(&odd, Dialect::NetBsd, &ctx(false));
+    assert!(
+        nb.contains("\n\tPolicy:[Invalid address specification]\n"),
+        "{nb}"
+    );
+
     let mut mismatch = tunnel_policy(0, 1);
     for e in &mut mismatch.extensions {
         if let Extension::Address(AddressKind::Dst, a) = e {
@@ -487,6 +535,63 @@ fn spd_dump_per_socket_and_odd_policies() {
     assert_eq!(
         sp_entry(&mismatch, Dialect::FreeBsd, &ctx(false)),
         "10.0.11.41[21] 10.0.11.33[any] upper layer protocol mismatched.\n"
+    );
+}
+
+/// NetBSD's libipsec prints the upper-layer protocol as the number followed by the
+/// /etc/protocols name in parentheses, or the number alone when there is no name
+/// (crypto/dist/ipsec-tools/src/libipsec/pfkey_dump.c 1.24, str_upperspec); the
+/// ipsec-tools release Linux uses prints the name alone (pfkey_dump.c 1.20).
+#[test]
+fn spd_dump_upper_layer_protocol_per_dialect() {
+    let with = |proto: u8, sport: u16, dport: u16| {
+        policy_msg(
+            addr(AddressKind::Src, v4([10, 0, 0, 1], sport), proto, 32),
+            addr(AddressKind::Dst, v4([10, 0, 0, 2], dport), proto, 32),
+            Policy {
+                policy_type: IPSEC_POLICY_NONE,
+                dir: IPSEC_DIR_OUTBOUND,
+                id: 9,
+                ..Policy::default()
+            },
+        )
+    };
+    let first_line = |m: &Message, d: Dialect| {
+        let text = sp_entry(m, d, &ctx(false));
+        text.lines().next().unwrap().to_string()
+    };
+    let tcp = with(6, 0, 443);
+    assert_eq!(
+        first_line(&tcp, Dialect::NetBsd),
+        "10.0.0.1[any] 10.0.0.2[443] 6(tcp)"
+    );
+    assert_eq!(
+        first_line(&tcp, Dialect::Linux),
+        "10.0.0.1[any] 10.0.0.2[443] tcp"
+    );
+    let any = with(255, 0, 0);
+    assert_eq!(
+        first_line(&any, Dialect::NetBsd),
+        "10.0.0.1[any] 10.0.0.2[any] 255"
+    );
+    assert_eq!(
+        first_line(&any, Dialect::Linux),
+        "10.0.0.1[any] 10.0.0.2[any] 255"
+    );
+    assert_eq!(
+        first_line(&any, Dialect::FreeBsd),
+        "10.0.0.1[any] 10.0.0.2[any] any"
+    );
+    // ICMP type and code ride in the ports and follow the protocol.
+    let icmp = with(1, 8, 0);
+    assert_eq!(
+        first_line(&icmp, Dialect::NetBsd),
+        "10.0.0.1 10.0.0.2 1 8,0"
+    );
+    let udp = with(17, 5060, 5060);
+    assert_eq!(
+        first_line(&udp, Dialect::NetBsd),
+        "10.0.0.1[5060] 10.0.0.2[5060] 17(udp)"
     );
 }
 
@@ -506,4 +611,59 @@ fn spd_dump_priorities_on_linux() {
             "{priority:#x}: {text}"
         );
     }
+}
+
+/// NetBSD's setkey hands each reply to libipsec's pfkey_align and pfkey_check before
+/// printing it, and prints the error instead of the entry when they refuse it
+/// (crypto/dist/ipsec-tools/src/libipsec/pfkey.c and pfkey_dump.c 1.24): NAT_T_OAR (24)
+/// and KMPRIVATE (17) have no slot there, nor does an extension given twice.
+#[test]
+fn netbsd_prints_libipsecs_refusal_instead_of_the_entry() {
+    let nb = |m: &Message| sa_entry(m, Dialect::NetBsd, &ctx(false));
+    let mut oar = esp_sa();
+    oar.extensions
+        .push(addr(AddressKind::NatTOar, v4([10, 1, 1, 1], 0), 255, 32));
+    assert_eq!(nb(&oar), "Invalid extension type\n");
+    assert!(sa_entry(&oar, Dialect::FreeBsd, &ctx(false)).contains("\tesp mode="));
+
+    let mut kmprivate = esp_sa();
+    kmprivate
+        .extensions
+        .push(Extension::KmPrivate { reserved: 0 });
+    assert_eq!(nb(&kmprivate), "Invalid extension type\n");
+
+    let mut twice = esp_sa();
+    twice.extensions.push(key(KeyKind::Encrypt, vec![7; 16]));
+    assert_eq!(nb(&twice), "Invalid extension type\n");
+
+    let mut rsvp = esp_sa();
+    rsvp.header.satype = SADB_SATYPE_RSVP;
+    assert_eq!(nb(&rsvp), "Not supported\n");
+
+    let mut family = esp_sa();
+    for e in &mut family.extensions {
+        if let Extension::Address(AddressKind::Dst, a) = e {
+            a.addr = v6("2001:db8::2", 0);
+        }
+    }
+    assert_eq!(nb(&family), "Family mismatch\n");
+
+    // pfkey_check compares the two upper-layer protocols before pfkey_spdump does.
+    let mut mismatch = tunnel_policy(0, 0);
+    for e in &mut mismatch.extensions {
+        if let Extension::Address(AddressKind::Dst, a) = e {
+            a.proto = 6;
+        }
+    }
+    assert_eq!(
+        sp_entry(&mismatch, Dialect::NetBsd, &ctx(false)),
+        "Protocol mismatch\n"
+    );
+    let mut esp_policy = tunnel_policy(0, 0);
+    esp_policy.header.satype = SADB_SATYPE_ESP;
+    assert_eq!(
+        sp_entry(&esp_policy, Dialect::NetBsd, &ctx(false)),
+        "Invalid SA type\n"
+    );
+    assert!(sp_entry(&tunnel_policy(0, 0), Dialect::NetBsd, &ctx(false)).contains("\tout ipsec\n"));
 }

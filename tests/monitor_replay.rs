@@ -178,7 +178,10 @@ fn wire(dialect: Dialect) -> Vec<u8> {
 fn replay(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
     let dir = std::env::temp_dir().join(format!("setkey-replay-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{dialect}-{}.bin", extra.join("")));
+    // Tests run in parallel threads of one process: a counter keeps their files apart.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("{dialect}-{}-{n}.bin", extra.join("")));
     std::fs::write(&path, bytes).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
         .args(["-x", "--target", dialect.name(), "--replay"])

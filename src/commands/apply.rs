@@ -11,7 +11,7 @@ use super::input::Script;
 use super::kernel_algorithms;
 use super::script::{compile_script, report, Action};
 use super::session::{Session, SessionError};
-use super::{kernel_error_text, protocols, unix_now};
+use super::{interfaces, kernel_error_text, protocols, unix_now};
 
 pub struct ApplyOptions {
     pub compile: CompileOptions,
@@ -67,13 +67,15 @@ enum Outcome {
 }
 
 fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionError> {
-    let protocol_name = protocols::lookup;
+    let dialect = session.dialect;
+    let protocol_name = |n| protocols::lookup_for(dialect, n);
+    let interface_name = |i| interfaces::name_for(dialect, i);
     let ctx = DumpContext {
         now: unix_now(),
         with_ports: false,
         protocol_name: &protocol_name,
+        interface_name: &interface_name,
     };
-    let dialect = session.dialect;
     let msg_type = |bytes: &[u8]| bytes.get(1).copied().unwrap_or(0);
     match action {
         Action::Exit => Ok(Outcome::Exit),

@@ -6,14 +6,16 @@ use setkey::format::{hexdump, kdebug};
 use setkey::pfkey::consts::*;
 use setkey::pfkey::{self, Dialect};
 
-use super::{kernel_error_text, protocols, unix_now};
+use super::{interfaces, kernel_error_text, protocols, unix_now};
 
 pub fn run(paths: &[std::path::PathBuf], dialect: Dialect, verbose: bool) -> i32 {
-    let protocol_name = protocols::lookup;
+    let protocol_name = |n| protocols::lookup_for(dialect, n);
+    let interface_name = |i| interfaces::name_for(dialect, i);
     let ctx = DumpContext {
         now: unix_now(),
         with_ports: false,
         protocol_name: &protocol_name,
+        interface_name: &interface_name,
     };
     let mut status = 0;
     for path in paths {

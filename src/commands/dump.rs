@@ -7,7 +7,7 @@ use setkey::pfkey::consts::*;
 use setkey::pfkey::{Dialect, Extension, Message};
 
 use super::session::Session;
-use super::{kernel_error_text, protocols, unix_now};
+use super::{interfaces, kernel_error_text, protocols, unix_now};
 
 pub struct DumpOptions {
     pub dialect: Dialect,
@@ -42,21 +42,27 @@ fn short_loop(opts: &DumpOptions) -> i32 {
         }
     };
     let request = Message::new(SADB_DUMP, SADB_SATYPE_UNSPEC);
+    // setkey.c prints the header once, then each second the SAs, or the kernel's
+    // error (`No SAD entries.` when there are none).
+    print!("{}", setkey::format::short::HEADER);
     loop {
         let now = unix_now();
-        let clock = setkey::format::ctime::minute_second(now);
-        let mut text = String::from(setkey::format::short::HEADER);
+        let mut text = String::new();
         let result = session.dump(&request, |entry| {
             if opts.all || !is_dead(entry) {
-                text.push_str(&setkey::format::short::entry(entry, now, clock));
+                text.push_str(&setkey::format::short::entry(entry, now));
             }
         });
         print!("{text}");
-        let _ = std::io::stdout().flush();
-        if let Err(e) = result {
-            eprintln!("setkey: {e}");
-            return 1;
+        match result {
+            Ok(0) => {}
+            Ok(errno) => println!("{}.", kernel_error_text(SADB_DUMP, errno)),
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                return 1;
+            }
         }
+        let _ = std::io::stdout().flush();
         std::thread::sleep(std::time::Duration::from_secs(1));
     }
 }
@@ -80,11 +86,13 @@ fn dump_once(opts: &DumpOptions) -> i32 {
     } else {
         Message::new(SADB_DUMP, SADB_SATYPE_UNSPEC)
     };
-    let protocol_name = protocols::lookup;
+    let protocol_name = |n| protocols::lookup_for(opts.dialect, n);
+    let interface_name = |i| interfaces::name_for(opts.dialect, i);
     let ctx = DumpContext {
         now: unix_now(),
         with_ports: opts.with_ports,
         protocol_name: &protocol_name,
+        interface_name: &interface_name,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::LineWriter::new(stdout.lock());

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod dump;
 pub mod flush;
 pub mod input;
+pub mod interfaces;
 pub mod kernel_algorithms;
 pub mod monitor;
 pub mod protocols;

@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use setkey::format::profile;
+use setkey::pfkey::Dialect;
+
 fn table() -> &'static HashMap<u8, String> {
     static TABLE: OnceLock<HashMap<u8, String>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -31,6 +34,19 @@ pub fn lookup(number: u8) -> Option<String> {
     table().get(&number).cloned()
 }
 
+/// The name `dialect`'s setkey would get from `getprotobynumber()`: this host's
+/// /etc/protocols when the host runs that OS, else the file that OS ships where the
+/// profile has it (a Linux host's file has no name for 255, NetBSD's has `reserved`).
+pub fn lookup_for(dialect: Dialect, number: u8) -> Option<String> {
+    match profile::of(dialect).stock_protocols {
+        Some(stock) if Dialect::host() != Some(dialect) => stock
+            .iter()
+            .find(|(n, _)| *n == number)
+            .map(|(_, name)| name.to_string()),
+        _ => lookup(number),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -39,5 +55,25 @@ mod tests {
         assert_eq!(map.get(&0).map(String::as_str), Some("ip"));
         assert_eq!(map.get(&6).map(String::as_str), Some("tcp"));
         assert_eq!(map.len(), 2);
+    }
+
+    #[test]
+    fn another_systems_dump_takes_the_names_that_system_ships() {
+        use setkey::pfkey::Dialect;
+        if Dialect::host() != Some(Dialect::NetBsd) {
+            assert_eq!(
+                super::lookup_for(Dialect::NetBsd, 255).as_deref(),
+                Some("reserved")
+            );
+            assert_eq!(
+                super::lookup_for(Dialect::NetBsd, 58).as_deref(),
+                Some("ipv6-icmp")
+            );
+            assert_eq!(
+                super::lookup_for(Dialect::NetBsd, 0).as_deref(),
+                Some("hopopt")
+            );
+            assert_eq!(super::lookup_for(Dialect::NetBsd, 200), None);
+        }
     }
 }

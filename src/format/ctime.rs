@@ -45,8 +45,3 @@ pub fn clock(t: u64) -> String {
         None => "??:??:??".to_string(),
     }
 }
-
-/// Local minutes and seconds of `t`.
-pub fn minute_second(t: u64) -> (u32, u32) {
-    local_tm(t).map_or((0, 0), |tm| (tm.tm_min as u32, tm.tm_sec as u32))
-}

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::ctime::ctime20;
 use super::hexdump::grouped;
 use super::names;
+use super::profile::{self, NatOa, SaLayout};
 use crate::pfkey::consts::*;
 use crate::pfkey::{
     AddressKind, Dialect, Extension, KeyKind, Lifetime, LifetimeKind, Message, NatTPortKind,
@@ -19,11 +20,9 @@ pub struct DumpContext<'a> {
     pub with_ports: bool,
     /// `getprotobynumber()`: the name /etc/protocols gives a protocol number.
     pub protocol_name: &'a dyn Fn(u8) -> Option<String>,
-}
-
-/// Whether `dialect`'s setkey is FreeBSD's (KAME) or ipsec-tools (NetBSD, Linux).
-fn is_freebsd(dialect: Dialect) -> bool {
-    dialect == Dialect::FreeBsd
+    /// `if_indextoname()`: the interface of an IPv6 scope id, when it can be known (the
+    /// dump is of this host's own kernel).
+    pub interface_name: &'a dyn Fn(u32) -> Option<String>,
 }
 
 fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
@@ -37,10 +36,45 @@ fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
 pub fn host(addr: &SockAddr) -> String {
     match addr {
         SockAddr::V4 { addr, .. } => addr.to_string(),
-        SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => format!("{addr}%{scope_id}"),
-        SockAddr::V6 { addr, .. } => addr.to_string(),
+        SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => {
+            format!("{}%{scope_id}", ntop6(addr))
+        }
+        SockAddr::V6 { addr, .. } => ntop6(addr),
         SockAddr::Other { .. } => String::new(),
     }
+}
+
+/// `getnameinfo(NI_NUMERICHOST)` as setkey calls it for dumps: a link-local (unicast or
+/// multicast) address with a scope id names its interface, `fe80::1%wm0`, when
+/// `if_indextoname()` knows the index; other scoped addresses, and unknown indexes, keep
+/// the number (NetBSD lib/libc/net/getnameinfo.c, ip6_sa2str; glibc and FreeBSD alike).
+pub fn dump_host(addr: &SockAddr, ctx: &DumpContext) -> String {
+    match addr {
+        SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => {
+            let o = addr.octets();
+            let link_local =
+                (o[0] == 0xfe && o[1] & 0xc0 == 0x80) || (o[0] == 0xff && o[1] & 0x0f == 0x02);
+            let zone = link_local
+                .then(|| (ctx.interface_name)(*scope_id))
+                .flatten()
+                .unwrap_or_else(|| scope_id.to_string());
+            format!("{}%{zone}", ntop6(addr))
+        }
+        _ => host(addr),
+    }
+}
+
+/// `inet_ntop(AF_INET6)` of the C libraries (NetBSD's, FreeBSD's and glibc's share the
+/// BIND code): as RFC 5952 text, except that an address whose first 96 bits are zero
+/// and whose seventh group is not ends in dotted IPv4 (`::192.0.2.1`; `::1` and `::2`
+/// stay hex). The IPv4-mapped form `::ffff:a.b.c.d` is the same in both.
+fn ntop6(addr: &std::net::Ipv6Addr) -> String {
+    let groups = addr.segments();
+    if groups[..6].iter().all(|g| *g == 0) && groups[6] != 0 {
+        let o = addr.octets();
+        return format!("::{}.{}.{}.{}", o[12], o[13], o[14], o[15]);
+    }
+    addr.to_string()
 }
 
 fn port(addr: &SockAddr) -> u16 {
@@ -58,7 +92,15 @@ pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
 }
 
 fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
-    let fb = is_freebsd(dialect);
+    let p = profile::of(dialect);
+    if let Some(reason) = p
+        .libipsec_check
+        .and_then(|check| super::libipsec::rejects(msg, dialect, check))
+    {
+        let _ = writeln!(out, "{reason}");
+        return;
+    }
+    let kame = p.sa_layout == SaLayout::Kame;
     let sa = msg.sa();
     let sa2 = msg.sa2();
     let natt_type = msg.extensions.iter().find_map(|e| match e {
@@ -67,7 +109,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     });
     // ipsec-tools only counts NAT-T when the type is non-zero.
     let use_natt = match natt_type {
-        Some(t) => fb || t != 0,
+        Some(t) => p.natt_with_type_zero || t != 0,
         None => false,
     };
     let ports_suffix = |kind| match nat_port(msg, kind) {
@@ -75,10 +117,10 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         _ => String::new(),
     };
     let with_ports = |a: &SockAddr| {
-        if ctx.with_ports && !fb {
-            format!("{}[{}]", host(a), port(a))
+        if ctx.with_ports && p.sa_ports {
+            format!("{}[{}]", dump_host(a, ctx), port(a))
         } else {
-            host(a)
+            dump_host(a, ctx)
         }
     };
 
@@ -88,26 +130,26 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     };
     out.push_str(&with_ports(&src.addr));
     out.push_str(&ports_suffix(NatTPortKind::Src));
-    if !fb {
+    if !kame {
         out.push(' ');
     }
     let Some(dst) = msg.address(AddressKind::Dst) else {
-        out.push_str(if fb {
+        out.push_str(if kame {
             "\nno ADDRESS_DST extension.\n"
         } else {
             " no ADDRESS_DST extension.\n"
         });
         return;
     };
-    if fb {
+    if kame {
         out.push(' ');
     }
     out.push_str(&with_ports(&dst.addr));
     out.push_str(&ports_suffix(NatTPortKind::Dst));
-    if !fb {
+    if !kame {
         out.push(' ');
     }
-    let lead = if fb { "\n" } else { "" };
+    let lead = if kame { "\n" } else { "" };
     let Some(sa) = sa else {
         let _ = writeln!(out, "{lead}no SA extension.");
         return;
@@ -121,7 +163,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     if use_natt && satype == SADB_SATYPE_ESP {
         out.push_str("esp-udp ");
     } else {
-        if use_natt && !fb {
+        if use_natt && p.natt_plus {
             out.push_str("natt+");
         }
         out.push_str(&names::table_or_number(names::SATYPES, satype));
@@ -137,20 +179,28 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     );
     if use_natt {
         let oai = msg.address(AddressKind::NatTOai);
-        if fb {
+        if p.nat_oa == NatOa::OaiOar {
             let oar = msg.address(AddressKind::NatTOar);
             if oai.is_some() || oar.is_some() {
                 out.push_str("\tNAT:");
                 if let Some(a) = oai {
-                    let _ = write!(out, " OAI={}", host(&a.addr));
+                    let _ = write!(out, " OAI={}", dump_host(&a.addr, ctx));
                 }
                 if let Some(a) = oar {
-                    let _ = write!(out, " OAR={}", host(&a.addr));
+                    let _ = write!(out, " OAR={}", dump_host(&a.addr, ctx));
                 }
                 out.push('\n');
             }
         } else if let Some(a) = oai {
-            let _ = writeln!(out, "\tNAT OA={}", host(&a.addr));
+            let _ = writeln!(out, "\tNAT OA={}", dump_host(&a.addr, ctx));
+        }
+        if p.esp_frag {
+            if let Some(fraglen) = msg.extensions.iter().find_map(|e| match e {
+                Extension::NatTFrag { fraglen, .. } if *fraglen != 0 => Some(*fraglen),
+                _ => None,
+            }) {
+                let _ = writeln!(out, "\tNAT-T esp_frag={fraglen}");
+            }
         }
     }
     let key = |kind| msg.key(kind);
@@ -162,7 +212,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
             let _ = writeln!(
                 out,
                 "\tE: {}{}",
-                names::encrypt_name(dialect, sa.encrypt),
+                names::lookup(p.encrypt_names, sa.encrypt),
                 grouped(bytes)
             );
         }
@@ -172,7 +222,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         let _ = writeln!(
             out,
             "\tA: {}{}",
-            names::auth_name(dialect, sa.auth),
+            names::lookup(p.auth_names, sa.auth),
             grouped(bytes)
         );
     }
@@ -180,7 +230,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         Extension::SaReplay { replay } => Some(*replay),
         _ => None,
     }) {
-        Some(r) if fb => r >> 3,
+        Some(r) if p.replay_from_ext => r >> 3,
         _ => u32::from(sa.replay),
     };
     let _ = writeln!(
@@ -194,13 +244,8 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
     if let Some(cur) = msg.lifetime(LifetimeKind::Current) {
         lifetime_block(out, cur, msg, ctx.now);
     }
-    if !fb {
-        if let Some(c) = msg.extensions.iter().find_map(|e| match e {
-            Extension::SecCtx(c) => Some(c),
-            _ => None,
-        }) {
-            sec_ctx_lines(out, c);
-        }
+    if p.sec_ctx {
+        sec_ctx(out, msg);
     }
     let _ = writeln!(
         out,
@@ -294,5 +339,56 @@ pub(super) fn sec_ctx(out: &mut String, msg: &Message) {
         _ => None,
     }) {
         sec_ctx_lines(out, c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v6(text: &str) -> SockAddr {
+        SockAddr::V6 {
+            addr: text.parse().unwrap(),
+            port: 0,
+            flowinfo: 0,
+            scope_id: 0,
+        }
+    }
+
+    /// lib/libc/inet/inet_ntop.c (NetBSD 1.x, BIND's inet_ntop6): the IPv4-compatible
+    /// form ends in dotted IPv4, the rest is the usual compressed text.
+    #[test]
+    fn ipv6_text_is_inet_ntop_s() {
+        assert_eq!(host(&v6("::192.0.2.1")), "::192.0.2.1");
+        assert_eq!(host(&v6("::1:2")), "::0.1.0.2");
+        assert_eq!(host(&v6("::ffff:192.0.2.1")), "::ffff:192.0.2.1");
+        assert_eq!(host(&v6("::1")), "::1");
+        assert_eq!(host(&v6("::2")), "::2");
+        assert_eq!(host(&v6("::")), "::");
+        assert_eq!(host(&v6("2001:db8::1:0:0:1")), "2001:db8::1:0:0:1");
+        assert_eq!(host(&v6("2001:0:0:1::1")), "2001:0:0:1::1");
+        assert_eq!(host(&v6("fe80::1")), "fe80::1");
+    }
+
+    #[test]
+    fn link_local_scopes_name_their_interface_when_it_is_known() {
+        let scoped = |text: &str, scope_id: u32| SockAddr::V6 {
+            addr: text.parse().unwrap(),
+            port: 0,
+            flowinfo: 0,
+            scope_id,
+        };
+        let names = |i: u32| (i == 2).then(|| "wm0".to_string());
+        let ctx = DumpContext {
+            now: 0,
+            with_ports: false,
+            protocol_name: &|_| None,
+            interface_name: &names,
+        };
+        assert_eq!(dump_host(&scoped("fe80::1", 2), &ctx), "fe80::1%wm0");
+        assert_eq!(dump_host(&scoped("ff02::1", 2), &ctx), "ff02::1%wm0");
+        assert_eq!(dump_host(&scoped("fe80::1", 7), &ctx), "fe80::1%7");
+        assert_eq!(dump_host(&scoped("2001:db8::1", 2), &ctx), "2001:db8::1%2");
+        assert_eq!(dump_host(&scoped("fe80::1", 0), &ctx), "fe80::1");
     }
 }

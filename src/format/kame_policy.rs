@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::ctime::ctime20;
-use super::kame::{addr_port, host, lifetimes, sec_ctx, src_dst, DumpContext};
+use super::kame::{addr_port, dump_host, lifetimes, sec_ctx, src_dst, DumpContext};
+use super::profile::{self, DumpProfile, PolicyError, PolicyTrailer, UpperSpec};
 use crate::pfkey::consts::*;
 use crate::pfkey::{Dialect, IpsecRequest, Message, Policy, SockAddr};
 
@@ -12,22 +13,29 @@ const IPPROTO_GRE: u8 = 47;
 const IPPROTO_MH: u8 = 135;
 
 pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
-    let fb = dialect == Dialect::FreeBsd;
+    let p = profile::of(dialect);
+    if let Some(reason) = p
+        .libipsec_check
+        .and_then(|check| super::libipsec::rejects(msg, dialect, check))
+    {
+        let _ = writeln!(out, "{reason}");
+        return;
+    }
     let policy = msg.policy();
-    let per_socket_linux = dialect == Dialect::Linux && policy.is_some_and(|p| p.id % 8 >= 3);
-    if per_socket_linux {
+    let per_socket = p.per_socket_by_id && policy.is_some_and(|x| x.id % 8 >= 3);
+    if per_socket {
         out.push_str("(per-socket policy) ");
     } else if let Some((src, dst)) = src_dst(msg) {
         let ulp = src.proto;
         let sport = addr_port(&src.addr);
         let dport = addr_port(&dst.addr);
-        selector(out, &src.addr, src.prefixlen, sport, ulp, fb);
-        selector(out, &dst.addr, dst.prefixlen, dport, ulp, fb);
+        selector(out, &src.addr, src.prefixlen, sport, ulp, p, ctx);
+        selector(out, &dst.addr, dst.prefixlen, dport, ulp, p, ctx);
         if src.proto != dst.proto {
             out.push_str("upper layer protocol mismatched.\n");
             return;
         }
-        upper_spec(out, ulp, sport, dport, fb, ctx);
+        upper_spec(out, ulp, sport, dport, p, ctx);
     } else {
         out.push_str("(no selector, probably per-socket policy) ");
     }
@@ -35,11 +43,12 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
         out.push_str("no X_POLICY extension.\n");
         return;
     };
-    match policy_text(policy, dialect, "\n\t", ctx.with_ports && !fb) {
+    let with_ports = ctx.with_ports && p.request_ports;
+    match policy_text(policy, dialect, "\n\t", with_ports, ctx.interface_name) {
         Ok(text) => {
             let _ = writeln!(out, "\n\t{text}");
         }
-        Err(e) if !fb => {
+        Err(e) if p.policy_error == PolicyError::Reason => {
             let _ = writeln!(out, "\n\tPolicy:[{e}]");
         }
         Err(_) => out.push_str("\n\t(null)\n"),
@@ -60,7 +69,10 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
             h.addtime, h.usetime
         );
     }
-    if fb {
+    if p.sec_ctx {
+        sec_ctx(out, msg);
+    }
+    if p.policy_trailer == PolicyTrailer::Scope {
         let scope = match policy.scope {
             1 => "global".to_string(),
             2 => "ifnet".to_string(),
@@ -73,7 +85,6 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
             policy.id, msg.header.seq, msg.header.pid
         );
     } else {
-        sec_ctx(out, msg);
         let _ = writeln!(
             out,
             "\tspid={} seq={} pid={}",
@@ -83,7 +94,15 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
     let _ = writeln!(out, "\trefcnt={}", msg.header.reserved);
 }
 
-fn selector(out: &mut String, addr: &SockAddr, prefixlen: u8, port: u16, ulp: u8, fb: bool) {
+fn selector(
+    out: &mut String,
+    addr: &SockAddr,
+    prefixlen: u8,
+    port: u16,
+    ulp: u8,
+    p: &DumpProfile,
+    ctx: &DumpContext,
+) {
     let full = match addr {
         SockAddr::V4 { .. } => 32,
         SockAddr::V6 { .. } => 128,
@@ -92,19 +111,11 @@ fn selector(out: &mut String, addr: &SockAddr, prefixlen: u8, port: u16, ulp: u8
             return;
         }
     };
-    out.push_str(&host(addr));
+    out.push_str(&dump_host(addr, ctx));
     if prefixlen != full {
         let _ = write!(out, "/{prefixlen}");
     }
-    let portless = if fb {
-        ulp == IPPROTO_ICMPV6
-    } else {
-        matches!(
-            ulp,
-            IPPROTO_ICMP | IPPROTO_ICMPV6 | IPPROTO_MH | IPPROTO_GRE
-        )
-    };
-    if !portless {
+    if !p.portless_ulps.contains(&ulp) {
         if port == IPSEC_PORT_ANY {
             out.push_str("[any]");
         } else {
@@ -114,9 +125,9 @@ fn selector(out: &mut String, addr: &SockAddr, prefixlen: u8, port: u16, ulp: u8
     out.push(' ');
 }
 
-fn upper_spec(out: &mut String, ulp: u8, p1: u16, p2: u16, fb: bool, ctx: &DumpContext) {
+fn upper_spec(out: &mut String, ulp: u8, p1: u16, p2: u16, p: &DumpProfile, ctx: &DumpContext) {
     let named = |n: u8| (ctx.protocol_name)(n).unwrap_or_else(|| n.to_string());
-    if fb {
+    if p.upper_spec == UpperSpec::Kame {
         match ulp {
             IPSEC_ULPROTO_ANY => out.push_str("any"),
             IPPROTO_ICMPV6 => {
@@ -130,7 +141,15 @@ fn upper_spec(out: &mut String, ulp: u8, p1: u16, p2: u16, fb: bool, ctx: &DumpC
         }
         return;
     }
-    out.push_str(&named(ulp));
+    match ((ctx.protocol_name)(ulp), p.upper_spec) {
+        (Some(name), UpperSpec::NumberAndName) => {
+            let _ = write!(out, "{ulp}({name})");
+        }
+        (Some(name), _) => out.push_str(&name),
+        (None, _) => {
+            let _ = write!(out, "{ulp}");
+        }
+    }
     if p1 == 0 && p2 == 0 {
         return;
     }
@@ -145,18 +164,21 @@ fn upper_spec(out: &mut String, ulp: u8, p1: u16, p2: u16, fb: bool, ctx: &DumpC
     }
 }
 
-/// libipsec's policy text: `dir [prio ...] action` then each request after `delimiter`.
+/// libipsec's policy text: `dir [prio ...] action` then each request after `delimiter`;
+/// `interface_name` names the zone of a scoped link-local tunnel endpoint.
 pub fn policy_text(
     policy: &Policy,
     dialect: Dialect,
     delimiter: &str,
     with_ports: bool,
+    interface_name: &dyn Fn(u32) -> Option<String>,
 ) -> Result<String, &'static str> {
-    let dir = match (policy.dir, dialect) {
-        (IPSEC_DIR_ANY, _) => "any",
-        (IPSEC_DIR_INBOUND, _) => "in",
-        (IPSEC_DIR_OUTBOUND, _) => "out",
-        (IPSEC_DIR_FWD, Dialect::Linux) => "fwd",
+    let p = profile::of(dialect);
+    let dir = match policy.dir {
+        IPSEC_DIR_ANY => "any",
+        IPSEC_DIR_INBOUND => "in",
+        IPSEC_DIR_OUTBOUND => "out",
+        IPSEC_DIR_FWD if p.fwd => "fwd",
         _ => return Err("Invalid direction"),
     };
     let action = match policy.policy_type {
@@ -168,7 +190,7 @@ pub fn policy_text(
         _ => return Err("Invalid security policy"),
     };
     let mut text = String::from(dir);
-    if dialect == Dialect::Linux && policy.priority != 0 {
+    if p.priority && policy.priority != 0 {
         text.push_str(&priority_text(policy.priority));
     }
     text.push(' ');
@@ -178,7 +200,7 @@ pub fn policy_text(
     }
     for request in &policy.requests {
         text.push_str(delimiter);
-        text.push_str(&request_text(request, with_ports)?);
+        text.push_str(&request_text(request, with_ports, p, interface_name)?);
     }
     Ok(text)
 }
@@ -202,12 +224,24 @@ fn priority_text(priority: u32) -> String {
     }
 }
 
-fn request_text(r: &IpsecRequest, with_ports: bool) -> Result<String, &'static str> {
+fn request_text(
+    r: &IpsecRequest,
+    with_ports: bool,
+    profile: &DumpProfile,
+    interface_name: &dyn Fn(u32) -> Option<String>,
+) -> Result<String, &'static str> {
+    let ctx = DumpContext {
+        now: 0,
+        with_ports,
+        protocol_name: &|_| None,
+        interface_name,
+    };
+    let host = |a: &SockAddr| dump_host(a, &ctx);
     let proto = match r.proto {
         p if p == u16::from(IPPROTO_ESP) => "esp",
         p if p == u16::from(IPPROTO_AH) => "ah",
         p if p == u16::from(IPPROTO_IPCOMP) => "ipcomp",
-        p if p == u16::from(IPPROTO_TCP) => "tcp",
+        p if p == u16::from(IPPROTO_TCP) && profile.request_tcp => "tcp",
         _ => return Err("Invalid ipsec protocol"),
     };
     let mode = match r.mode {
@@ -216,14 +250,12 @@ fn request_text(r: &IpsecRequest, with_ports: bool) -> Result<String, &'static s
         IPSEC_MODE_TUNNEL => "tunnel",
         _ => return Err("Invalid ipsec mode"),
     };
-    let level = match r.level {
-        IPSEC_LEVEL_DEFAULT => "default",
-        IPSEC_LEVEL_USE => "use",
-        IPSEC_LEVEL_REQUIRE => "require",
-        IPSEC_LEVEL_UNIQUE => "unique",
-        _ => return Err("Invalid ipsec level"),
-    };
+    // The endpoints are made before the level is looked at; getnameinfo() fails on a
+    // family it does not know, which libipsec reports as a bad address.
     let endpoints = match &r.endpoints {
+        Some((SockAddr::Other { .. }, _)) | Some((_, SockAddr::Other { .. })) => {
+            return Err("Invalid address specification")
+        }
         Some((src, dst)) if with_ports => format!(
             "{}[{}]-{}[{}]",
             host(src),
@@ -233,6 +265,13 @@ fn request_text(r: &IpsecRequest, with_ports: bool) -> Result<String, &'static s
         ),
         Some((src, dst)) => format!("{}-{}", host(src), host(dst)),
         None => String::new(),
+    };
+    let level = match r.level {
+        IPSEC_LEVEL_DEFAULT => "default",
+        IPSEC_LEVEL_USE => "use",
+        IPSEC_LEVEL_REQUIRE => "require",
+        IPSEC_LEVEL_UNIQUE => "unique",
+        _ => return Err("Invalid ipsec level"),
     };
     let mut text = format!("{proto}/{mode}/{endpoints}/{level}");
     if r.reqid != 0 {

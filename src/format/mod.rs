@@ -6,6 +6,8 @@ pub mod json;
 pub mod kame;
 pub mod kame_policy;
 pub mod kdebug;
+pub mod libipsec;
 pub mod monitor;
 pub mod names;
+pub mod profile;
 pub mod short;

@@ -171,7 +171,7 @@ pub fn summary(msg: &Message, dialect: Dialect, now: u64) -> String {
         | SADB_X_SPDEXPIRE | SADB_X_SPDGET | SADB_X_SPDSETIDX => {
             let mut s = format!("{name} {}", flow(msg, true));
             if let Some(p) = msg.policy() {
-                match super::kame_policy::policy_text(p, dialect, " ", false) {
+                match super::kame_policy::policy_text(p, dialect, " ", false, &|_| None) {
                     Ok(text) => {
                         let _ = write!(s, " {text} (id {})", p.id);
                     }

@@ -1,6 +1,5 @@
-//! The names setkey prints for numbers in dumps (SA types, modes, states, algorithms), per OS.
-
-use crate::pfkey::Dialect;
+//! The names setkey prints for numbers in dumps (SA types, modes, states, algorithms); the
+//! algorithm tables of each OS are chosen in `profile.rs`.
 
 pub const SATYPES: &[&str] = &[
     "unspec", "unknown", "ah", "esp", "unknown", "rsvp", "ospfv2", "ripv2", "mip", "ipcomp",
@@ -18,7 +17,7 @@ pub fn table_or_number(table: &[&str], value: u8) -> String {
 }
 
 /// (id, name) rows of the authentication algorithms each OS's setkey names in dumps.
-const AUTH_FREEBSD: &[(u8, &str)] = &[
+pub const AUTH_FREEBSD: &[(u8, &str)] = &[
     (0, "none"),
     (3, "hmac-sha1"),
     (251, "null"),
@@ -28,7 +27,7 @@ const AUTH_FREEBSD: &[(u8, &str)] = &[
     (7, "hmac-sha2-512"),
     (9, "aes-xcbc-mac"),
 ];
-const AUTH_IPSEC_TOOLS: &[(u8, &str)] = &[
+pub const AUTH_IPSEC_TOOLS: &[(u8, &str)] = &[
     (0, "none"),
     (2, "hmac-md5"),
     (3, "hmac-sha1"),
@@ -42,14 +41,14 @@ const AUTH_IPSEC_TOOLS: &[(u8, &str)] = &[
     (8, "hmac-ripemd160"),
     (9, "aes-xcbc-mac"),
 ];
-const ENCRYPT_FREEBSD: &[(u8, &str)] = &[
+pub const ENCRYPT_FREEBSD: &[(u8, &str)] = &[
     (0, "none"),
     (11, "null"),
     (12, "aes-cbc"),
     (13, "aes-ctr"),
     (20, "aes-gcm-16"),
 ];
-const ENCRYPT_NETBSD: &[(u8, &str)] = &[
+pub const ENCRYPT_NETBSD: &[(u8, &str)] = &[
     (0, "none"),
     (2, "des-cbc"),
     (3, "3des-cbc"),
@@ -62,7 +61,7 @@ const ENCRYPT_NETBSD: &[(u8, &str)] = &[
     (20, "aes-gcm-16"),
     (23, "aes-gmac"),
 ];
-const ENCRYPT_LINUX: &[(u8, &str)] = &[
+pub const ENCRYPT_LINUX: &[(u8, &str)] = &[
     (0, "none"),
     (2, "des-cbc"),
     (3, "3des-cbc"),
@@ -74,28 +73,156 @@ const ENCRYPT_LINUX: &[(u8, &str)] = &[
     (13, "aes-ctr"),
     (22, "camellia-cbc"),
 ];
+/// The protocol names of the /etc/protocols NetBSD ships (etc/protocols 1.25, from the
+/// IANA registry of 2012-08-21): the first name of each numbered line.
+pub const PROTOCOLS_NETBSD: &[(u8, &str)] = &[
+    (0, "hopopt"),
+    (1, "icmp"),
+    (2, "igmp"),
+    (3, "ggp"),
+    (4, "ipv4"),
+    (5, "st"),
+    (6, "tcp"),
+    (7, "cbt"),
+    (8, "egp"),
+    (9, "igp"),
+    (10, "bbn-rcc-mon"),
+    (11, "nvp-ii"),
+    (12, "pup"),
+    (13, "argus"),
+    (14, "emcon"),
+    (15, "xnet"),
+    (16, "chaos"),
+    (17, "udp"),
+    (18, "mux"),
+    (19, "dcn-meas"),
+    (20, "hmp"),
+    (21, "prm"),
+    (22, "xns-idp"),
+    (23, "trunk-1"),
+    (24, "trunk-2"),
+    (25, "leaf-1"),
+    (26, "leaf-2"),
+    (27, "rdp"),
+    (28, "irtp"),
+    (29, "iso-tp4"),
+    (30, "netblt"),
+    (31, "mfe-nsp"),
+    (32, "merit-inp"),
+    (33, "dccp"),
+    (34, "3pc"),
+    (35, "idpr"),
+    (36, "xtp"),
+    (37, "ddp"),
+    (38, "idpr-cmtp"),
+    (39, "tp++"),
+    (40, "il"),
+    (41, "ipv6"),
+    (42, "sdrp"),
+    (43, "ipv6-route"),
+    (44, "ipv6-frag"),
+    (45, "idrp"),
+    (46, "rsvp"),
+    (47, "gre"),
+    (48, "dsr"),
+    (49, "bna"),
+    (50, "esp"),
+    (51, "ah"),
+    (52, "i-nlsp"),
+    (53, "swipe"),
+    (54, "narp"),
+    (55, "mobile"),
+    (56, "tlsp"),
+    (57, "skip"),
+    (58, "ipv6-icmp"),
+    (59, "ipv6-nonxt"),
+    (60, "ipv6-opts"),
+    (62, "cftp"),
+    (64, "sat-expak"),
+    (65, "kryptolan"),
+    (66, "rvd"),
+    (67, "ippc"),
+    (69, "sat-mon"),
+    (70, "visa"),
+    (71, "ipcv"),
+    (72, "cpnx"),
+    (73, "cphb"),
+    (74, "wsn"),
+    (75, "pvp"),
+    (76, "br-sat-mon"),
+    (77, "sun-nd"),
+    (78, "wb-mon"),
+    (79, "wb-expak"),
+    (80, "iso-ip"),
+    (81, "vmtp"),
+    (82, "secure-vmtp"),
+    (83, "vines"),
+    (84, "ttp"),
+    (85, "nsfnet-igp"),
+    (86, "dgp"),
+    (87, "tcf"),
+    (88, "eigrp"),
+    (89, "ospfigp"),
+    (90, "sprite-rpc"),
+    (91, "larp"),
+    (92, "mtp"),
+    (93, "ax.25"),
+    (94, "ipip"),
+    (95, "micp"),
+    (96, "scc-sp"),
+    (97, "etherip"),
+    (98, "encap"),
+    (100, "gmtp"),
+    (101, "ifmp"),
+    (102, "pnni"),
+    (103, "pim"),
+    (104, "aris"),
+    (105, "scps"),
+    (106, "qnx"),
+    (107, "a/n"),
+    (108, "ipcomp"),
+    (109, "snp"),
+    (110, "compaq-peer"),
+    (111, "ipx-in-ip"),
+    (112, "vrrp"),
+    (113, "pgm"),
+    (115, "l2tp"),
+    (116, "ddx"),
+    (117, "iatp"),
+    (118, "stp"),
+    (119, "srp"),
+    (120, "uti"),
+    (121, "smp"),
+    (122, "sm"),
+    (123, "ptp"),
+    (124, "isis"),
+    (125, "fire"),
+    (126, "crtp"),
+    (127, "crudp"),
+    (128, "sscopmce"),
+    (129, "iplt"),
+    (130, "sps"),
+    (131, "pipe"),
+    (132, "sctp"),
+    (133, "fc"),
+    (134, "rsvp-e2e-ignore"),
+    (135, "mobility"),
+    (136, "udplite"),
+    (137, "mpls-in-ip"),
+    (138, "manet"),
+    (139, "hip"),
+    (140, "shim6"),
+    (141, "wesp"),
+    (142, "rohc"),
+    (255, "reserved"),
+];
 const COMPRESS: &[(u8, &str)] = &[(0, "none"), (1, "oui"), (2, "deflate"), (3, "lzs")];
 
 /// `name ` from rows, or `number ` (setkey's GETMSGV2S).
-fn lookup(rows: &[(u8, &str)], value: u8) -> String {
+pub fn lookup(rows: &[(u8, &str)], value: u8) -> String {
     match rows.iter().find(|(id, _)| *id == value) {
         Some((_, name)) => format!("{name} "),
         None => format!("{value} "),
-    }
-}
-
-pub fn auth_name(dialect: Dialect, id: u8) -> String {
-    match dialect {
-        Dialect::FreeBsd => lookup(AUTH_FREEBSD, id),
-        Dialect::NetBsd | Dialect::Linux => lookup(AUTH_IPSEC_TOOLS, id),
-    }
-}
-
-pub fn encrypt_name(dialect: Dialect, id: u8) -> String {
-    match dialect {
-        Dialect::FreeBsd => lookup(ENCRYPT_FREEBSD, id),
-        Dialect::NetBsd => lookup(ENCRYPT_NETBSD, id),
-        Dialect::Linux => lookup(ENCRYPT_LINUX, id),
     }
 }
 
