@@ -1,25 +1,32 @@
 //! What differs in behaviour between the target systems, as one row per system: the forms of
-//! the language each one's setkey takes, read by the compiler (and the formatters).
+//! the language each one's setkey takes (read by the compiler) and how its `-D`/`-DP` print
+//! (the formatters' table, `format::profile`).
 
+use crate::format::profile::{self as dump, DumpProfile};
 use crate::pfkey::Dialect;
 
 /// One system's row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Profile {
+    /// How its setkey prints dumps.
+    pub dump: &'static DumpProfile,
     /// `addr[port]` in tunnel endpoints: ipsec-tools' libipsec policy_parse.y (NetBSD and
     /// Linux) has `IPADDRESS PORT HYPHEN IPADDRESS PORT`; FreeBSD's libipsec does not.
     pub tunnel_endpoint_ports: bool,
 }
 
 const NETBSD: Profile = Profile {
+    dump: &dump::NETBSD,
     tunnel_endpoint_ports: true,
 };
 
 const FREEBSD: Profile = Profile {
+    dump: &dump::FREEBSD,
     tunnel_endpoint_ports: false,
 };
 
 const LINUX: Profile = Profile {
+    dump: &dump::LINUX,
     tunnel_endpoint_ports: true,
 };
 
