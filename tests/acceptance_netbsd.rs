@@ -24,16 +24,6 @@ const DATA: &str = "tests/acceptance/netbsd";
 /// must match at least one statement that misbehaves, and every statement that misbehaves must
 /// match an entry.
 const KNOWN_GAPS: &[(&str, &str)] = &[
-    // t_ipsec_esp_keys.sh 1.4, t_ipsec_transport.sh 1.8, t_ipsec_tunnel.sh 1.11 and
-    // t_ipsec_tunnel_odd.sh 1.5 loop over ESP_ENCRYPTION_ALGORITHMS of algorithms.sh 1.6, which
-    // lists aes-gcm-16 with keys of 160, 224 and 288 bits as valid (SADB_X_EALG_AESGCM16 = 20,
-    // a 4-byte salt after the AES key).
-    (
-        "-E aes-gcm-16 ",
-        "encryption algorithm aes-gcm-16 is not supported on netbsd",
-    ),
-    // Same scripts, same list: aes-gmac (SADB_X_EALG_AESGMAC = 23, 160/224/288 bits).
-    ("-E aes-gmac ", "unknown encryption algorithm 'aes-gmac'"),
     // AH with -A null and no key: t_ipsec_ah_keys.sh 1.4 (valid keys), t_ipsec_transport.sh
     // 1.8, t_ipsec_tunnel.sh 1.11, t_ipsec_tunnel_odd.sh 1.5, t_ipsec_tunnel_ipcomp.sh 1.4,
     // t_ipsec_misc.sh 1.21, t_ipsec_gif.sh 1.2, t_ipsec_l2tp.sh 1.5.2.1, t_ipsec_sockopt.sh
