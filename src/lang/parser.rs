@@ -73,6 +73,8 @@ pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
     let mut cuts = vec![0];
     let mut next = step;
     let mut at = 0;
+    // Where the last quoted string ended: a `"` right after it opens another one.
+    let mut quote_end = 0;
     while cuts.len() < pieces {
         let Some(found) = memchr::memchr3(b'"', b'#', b';', &bytes[at..]) else {
             break;
@@ -80,6 +82,8 @@ pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
         let i = at + found;
         at = i + 1;
         let closing = match bytes[i] {
+            // Inside a word a `"` is part of the word, as in the grammar's bad_statement.
+            b'"' if i > 0 && i != quote_end && !b" \t\n\r;".contains(&bytes[i - 1]) => continue,
             b'"' => b'"',
             b'#' => b'\n',
             _ => {
@@ -94,6 +98,9 @@ pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
         match memchr::memchr(closing, &bytes[at..]) {
             Some(end) => at += end + 1,
             None => break,
+        }
+        if closing == b'"' {
+            quote_end = at;
         }
     }
     cuts.push(source.len());
