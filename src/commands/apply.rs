@@ -5,7 +5,7 @@ use setkey::compile::CompileOptions;
 use setkey::format::kame::{self, DumpContext};
 use setkey::lang::{diag, Span};
 use setkey::pfkey::consts::*;
-use setkey::pfkey::{self, Extension, Message};
+use setkey::pfkey::{self, Dialect, Extension, Message};
 
 use super::input::Script;
 use super::kernel_algorithms;
@@ -81,14 +81,14 @@ fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionErr
         Action::Exit => Ok(Outcome::Exit),
         Action::Send(bytes) => {
             let errno = session.transact_status(bytes)?;
-            Ok(status(msg_type(bytes), errno))
+            Ok(status(dialect, msg_type(bytes), errno))
         }
         Action::Get(bytes) => {
             let reply = session.transact_bytes(bytes)?;
             if reply.header.errno == 0 {
                 print!("{}", kame::sa_entry(&reply, dialect, &ctx));
             }
-            Ok(status(reply.header.msg_type, reply.header.errno))
+            Ok(status(dialect, reply.header.msg_type, reply.header.errno))
         }
         Action::Dump(bytes) => {
             let spd = msg_type(bytes) == SADB_X_SPDDUMP;
@@ -113,7 +113,11 @@ fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionErr
                     );
                     Ok(Outcome::Done)
                 }
-                e => Ok(Outcome::KernelError(kernel_error_text(msg_type(bytes), e))),
+                e => Ok(Outcome::KernelError(kernel_error_text(
+                    dialect,
+                    msg_type(bytes),
+                    e,
+                ))),
             }
         }
         Action::DeleteAllByDump {
@@ -129,11 +133,13 @@ fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionErr
                 }
             })?;
             if errno != 0 && i32::from(errno) != libc::ENOENT {
-                return Ok(Outcome::KernelError(kernel_error_text(SADB_DUMP, errno)));
+                return Ok(Outcome::KernelError(kernel_error_text(
+                    dialect, SADB_DUMP, errno,
+                )));
             }
             for delete in victims {
                 let reply = session.transact(&delete)?;
-                if let Outcome::KernelError(e) = status(SADB_DELETE, reply.header.errno) {
+                if let Outcome::KernelError(e) = status(dialect, SADB_DELETE, reply.header.errno) {
                     return Ok(Outcome::KernelError(e));
                 }
             }
@@ -171,10 +177,10 @@ fn delete_for(entry: &Message) -> Message {
     msg
 }
 
-fn status(msg_type: u8, errno: u8) -> Outcome {
+fn status(dialect: Dialect, msg_type: u8, errno: u8) -> Outcome {
     match errno {
         0 => Outcome::Done,
-        e => Outcome::KernelError(kernel_error_text(msg_type, e)),
+        e => Outcome::KernelError(kernel_error_text(dialect, msg_type, e)),
     }
 }
 

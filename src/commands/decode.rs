@@ -42,7 +42,7 @@ pub fn run(paths: &[std::path::PathBuf], dialect: Dialect, verbose: bool) -> i32
             }
             let h = &msg.header;
             if h.errno != 0 {
-                println!("{}.", kernel_error_text(h.msg_type, h.errno));
+                println!("{}.", kernel_error_text(dialect, h.msg_type, h.errno));
                 continue;
             }
             match h.msg_type {

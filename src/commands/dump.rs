@@ -56,7 +56,7 @@ fn short_loop(opts: &DumpOptions) -> i32 {
         print!("{text}");
         match result {
             Ok(0) => {}
-            Ok(errno) => println!("{}.", kernel_error_text(SADB_DUMP, errno)),
+            Ok(errno) => println!("{}.", kernel_error_text(session.dialect, SADB_DUMP, errno)),
             Err(e) => {
                 eprintln!("setkey: {e}");
                 return 1;
@@ -121,7 +121,10 @@ fn dump_once(opts: &DumpOptions) -> i32 {
             0
         }
         Ok(errno) => {
-            println!("{}.", kernel_error_text(request.header.msg_type, errno));
+            println!(
+                "{}.",
+                kernel_error_text(session.dialect, request.header.msg_type, errno)
+            );
             1
         }
         Err(e) => {

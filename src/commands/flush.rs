@@ -24,7 +24,7 @@ pub fn run(dialect: Dialect, policy: bool, verbose: bool, hex: bool) -> i32 {
         Ok(reply) => {
             println!(
                 "{}.",
-                kernel_error_text(request.header.msg_type, reply.header.errno)
+                kernel_error_text(session.dialect, request.header.msg_type, reply.header.errno)
             );
             1
         }

@@ -117,6 +117,9 @@ pub struct DumpProfile {
     /// Replies libipsec refuses print its error line instead of the entry (`None`: not
     /// modelled for this OS; the entry is printed).
     pub libipsec_check: Option<&'static LibipsecCheck>,
+    /// The system's errno numbers and strerror(3) texts, for kernel errors (`None`: the
+    /// host's strerror is used).
+    pub errno_texts: Option<&'static [(u8, &'static str)]>,
 }
 
 const IPSEC_TOOLS_PORTLESS: &[u8] = &[IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_MH, IPPROTO_GRE];
@@ -143,6 +146,7 @@ pub const FREEBSD: DumpProfile = DumpProfile {
     request_tcp: true,
     stock_protocols: None,
     libipsec_check: None,
+    errno_texts: None,
 };
 
 pub const NETBSD: DumpProfile = DumpProfile {
@@ -171,6 +175,7 @@ pub const NETBSD: DumpProfile = DumpProfile {
     request_tcp: false,
     stock_protocols: Some(names::PROTOCOLS_NETBSD),
     libipsec_check: Some(&NETBSD_LIBIPSEC),
+    errno_texts: Some(super::errno::NETBSD),
 };
 
 pub const LINUX: DumpProfile = DumpProfile {
@@ -196,6 +201,7 @@ pub const LINUX: DumpProfile = DumpProfile {
     request_tcp: true,
     stock_protocols: None,
     libipsec_check: None,
+    errno_texts: None,
 };
 
 pub fn of(dialect: Dialect) -> &'static DumpProfile {
