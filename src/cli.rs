@@ -132,6 +132,10 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", hide = true)]
     pub record: Option<PathBuf>,
 
+    /// The most bytes read from a script or message file (K, M, G: binary multiples).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_input: Option<u64>,
+
     /// Print help.
     #[arg(short = '?', long = "help", action = ArgAction::Help)]
     pub help: Option<bool>,
@@ -139,6 +143,21 @@ pub struct Cli {
     /// Files of raw PF_KEY messages to print as kernel replies.
     #[arg(value_name = "FILE")]
     pub message_files: Vec<PathBuf>,
+}
+
+/// `1048576`, `512K`, `64M`, `1G`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let (digits, shift) = match s.char_indices().last() {
+        Some((at, 'K' | 'k')) => (&s[..at], 10),
+        Some((at, 'M' | 'm')) => (&s[..at], 20),
+        Some((at, 'G' | 'g')) => (&s[..at], 30),
+        _ => (s, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| format!("'{s}' is not a size (a number of bytes, or with K, M or G)"))
 }
 
 fn parse_dialect(s: &str) -> Result<Dialect, String> {

@@ -39,6 +39,9 @@ fn run(cli: &Cli) -> i32 {
         pid: std::process::id(),
         linux_fwd_copy: !cli.kernel_mode,
     };
+    if let Some(limit) = cli.max_input {
+        input::set_max_input(limit);
+    }
     if let Some(path) = &cli.send_raw {
         return raw::send_raw(path, dialect);
     }

@@ -296,3 +296,29 @@ fn a_quote_inside_a_word_does_not_swallow_the_statements_after_it() {
         .collect();
     assert!(elsewhere.is_empty(), "{}", elsewhere.join("\n"));
 }
+
+/// Input is bounded while it is read: `/dev/zero` ends in an error naming the limit instead of
+/// filling memory; a file of exactly the limit is still read.
+#[test]
+fn input_is_bounded_by_max_input() {
+    for args in [
+        &["-n", "--max-input", "64K", "-f", "/dev/zero"][..],
+        &["-x", "--max-input", "64K", "--replay", "/dev/zero"],
+        &["--max-input", "64K", "/dev/zero"],
+    ] {
+        let out = setkey(&[&["--target", "netbsd"], args].concat(), "");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            text(&out.stderr),
+            "setkey: /dev/zero: more than the input limit of 65536 bytes (raise it with --max-input)\n",
+            "{args:?}"
+        );
+    }
+    let script = format!("{}flush;\n", "#".repeat(1024 - 7));
+    assert_eq!(script.len(), 1024);
+    let out = setkey(&["-n", "--max-input", "1K", "-f", "-"], &script);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = setkey(&["-n", "--max-input", "1023", "-f", "-"], &script);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("(stdin): more than the input limit of 1023 bytes"));
+}

@@ -19,10 +19,10 @@ pub fn run(paths: &[std::path::PathBuf], dialect: Dialect, verbose: bool) -> i32
     };
     let mut status = 0;
     for path in paths {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        let bytes = match super::input::read_input(Some(path)) {
+            Ok((_, b)) => b,
             Err(e) => {
-                eprintln!("setkey: {}: {e}", path.display());
+                eprintln!("setkey: {e}");
                 status = 1;
                 continue;
             }

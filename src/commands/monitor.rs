@@ -186,10 +186,10 @@ pub fn render_at(
 
 /// `--replay FILE`: render a file of concatenated raw messages as the monitor would.
 pub fn replay(path: &std::path::Path, opts: &MonitorOptions) -> i32 {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let bytes = match super::input::read_input(Some(path)) {
+        Ok((_, b)) => b,
         Err(e) => {
-            eprintln!("setkey: {}: {e}", path.display());
+            eprintln!("setkey: {e}");
             return 1;
         }
     };

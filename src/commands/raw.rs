@@ -6,10 +6,10 @@ use setkey::pfkey::{self, Dialect};
 use super::session::Session;
 
 pub fn send_raw(path: &std::path::Path, dialect: Dialect) -> i32 {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
+    let bytes = match super::input::read_input(Some(path)) {
+        Ok((_, b)) => b,
         Err(e) => {
-            eprintln!("setkey: {}: {e}", path.display());
+            eprintln!("setkey: {e}");
             return 1;
         }
     };
