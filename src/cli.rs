@@ -136,6 +136,10 @@ pub struct Cli {
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_input: Option<u64>,
 
+    /// Print at most this many errors of a script, then only count them (0: all).
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<usize>,
+
     /// Print help.
     #[arg(short = '?', long = "help", action = ArgAction::Help)]
     pub help: Option<bool>,

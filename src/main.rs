@@ -6,7 +6,7 @@ mod commands;
 use clap::Parser;
 
 use cli::Cli;
-use commands::{apply, check, decode, dump, flush, input, monitor, raw};
+use commands::{apply, check, decode, dump, flush, input, monitor, raw, script};
 use setkey::compile::CompileOptions;
 use setkey::pfkey::Dialect;
 
@@ -41,6 +41,9 @@ fn run(cli: &Cli) -> i32 {
     };
     if let Some(limit) = cli.max_input {
         input::set_max_input(limit);
+    }
+    if let Some(limit) = cli.max_errors {
+        script::set_max_errors(limit);
     }
     if let Some(path) = &cli.send_raw {
         return raw::send_raw(path, dialect);

@@ -322,3 +322,35 @@ fn input_is_bounded_by_max_input() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("(stdin): more than the input limit of 1023 bytes"));
 }
+
+/// After --max-errors errors (100 by default) only a count of the others is printed; every
+/// error shown keeps its FILE:LINE:COL, and nothing is sent.
+#[test]
+fn errors_are_bounded_by_max_errors() {
+    let script = "add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-cbc 0x00;\n".repeat(300);
+    let count = |stderr: &str| {
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("(stdin):") && l.contains(": error: "))
+            .count()
+    };
+    let out = setkey(
+        &["-n", "--target", "netbsd", "--max-errors", "5", "-f", "-"],
+        &script,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(count(&stderr), 5, "{stderr}");
+    assert!(stderr.starts_with("(stdin):1:"), "{stderr}");
+    assert!(stderr.contains("(stdin):5:"), "{stderr}");
+    assert!(stderr.ends_with("setkey: 295 more errors not shown (--max-errors 5)\n"));
+    let out = setkey(&["-n", "--target", "netbsd", "-f", "-"], &script);
+    let stderr = text(&out.stderr);
+    assert_eq!(count(&stderr), 100);
+    assert!(stderr.ends_with("setkey: 200 more errors not shown (--max-errors 100)\n"));
+    let out = setkey(
+        &["-n", "--target", "netbsd", "--max-errors", "0", "-f", "-"],
+        &script,
+    );
+    assert_eq!(count(&text(&out.stderr)), 300);
+}

@@ -3,6 +3,7 @@
 //! the encoded messages are kept, so memory stays small for big scripts.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use setkey::compile::{self, CompileOptions, Operation};
@@ -42,7 +43,7 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
     let pieces = lang::chunk_ranges(source, source.len() / PIECE_LEN + 1);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (sender, receiver) = mpsc::sync_channel(2 * workers);
-    let (steps, mut errors) = std::thread::scope(|scope| {
+    let (steps, errors) = std::thread::scope(|scope| {
         // Workers take the pieces in turn and parse, compile and encode them; this thread
         // puts the results back in order.
         for worker in 0..workers {
@@ -66,15 +67,20 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
         }
         drop(sender);
         let mut steps = Vec::new();
-        let mut errors = Vec::new();
+        let mut errors = ErrorLog::new(MAX_ERRORS.load(Ordering::Relaxed));
         let mut waiting = BTreeMap::new();
         let mut next = 0;
         for (index, piece_steps, piece_errors) in receiver {
             waiting.insert(index, (piece_steps, piece_errors));
-            while let Some((mut piece_steps, mut piece_errors)) = waiting.remove(&next) {
+            while let Some((mut piece_steps, piece_errors)) = waiting.remove(&next) {
                 next += 1;
-                steps.append(&mut piece_steps);
-                errors.append(&mut piece_errors);
+                errors.add(piece_errors);
+                if errors.is_empty() {
+                    steps.append(&mut piece_steps);
+                } else {
+                    // Nothing is sent once there is an error: keep no steps.
+                    steps = Vec::new();
+                }
             }
         }
         (steps, errors)
@@ -82,9 +88,60 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
     if errors.is_empty() {
         return Ok(steps);
     }
-    errors.sort_by_key(|d| d.span.start);
-    report(script, &errors);
+    report(script, &errors.kept);
+    if errors.dropped > 0 {
+        eprintln!(
+            "setkey: {} more errors not shown (--max-errors {})",
+            errors.dropped, errors.limit
+        );
+    }
     Err(())
+}
+
+/// The most errors printed unless `--max-errors` says otherwise (0: all).
+pub const DEFAULT_MAX_ERRORS: usize = 100;
+
+static MAX_ERRORS: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_ERRORS);
+
+/// `--max-errors`: how many errors a script's check prints before it only counts them.
+pub fn set_max_errors(limit: usize) {
+    MAX_ERRORS.store(limit, Ordering::Relaxed);
+}
+
+/// The first `limit` errors in source order, and a count of the others: memory stays
+/// bounded however many errors a file has.
+struct ErrorLog {
+    limit: usize,
+    kept: Vec<Diagnostic>,
+    dropped: u64,
+}
+
+impl ErrorLog {
+    fn new(limit: usize) -> ErrorLog {
+        ErrorLog {
+            limit,
+            kept: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.dropped == 0
+    }
+
+    /// The errors of the next piece (pieces come in source order).
+    fn add(&mut self, mut piece: Vec<Diagnostic>) {
+        piece.sort_by_key(|d| d.span.start);
+        let room = if self.limit == 0 {
+            piece.len()
+        } else {
+            self.limit.saturating_sub(self.kept.len())
+        };
+        let over = piece.len().saturating_sub(room);
+        piece.truncate(piece.len() - over);
+        self.kept.append(&mut piece);
+        self.dropped += over as u64;
+    }
 }
 
 fn compile_piece(
