@@ -176,7 +176,7 @@ fn bsd_reqids_must_fit_16_bits() {
 }
 
 #[test]
-fn spdupdate_and_tagged_are_rejected_on_freebsd() {
+fn spdupdate_is_rejected_on_freebsd() {
     assert_eq!(
         error(
             StatementKind::SpdUpdate(spd_with(bare(Direction::Out))),
@@ -185,20 +185,6 @@ fn spdupdate_and_tagged_are_rejected_on_freebsd() {
         (
             STMT_SPAN,
             "spdupdate is not supported on freebsd".to_string()
-        )
-    );
-    let tagged = StatementKind::SpdAddTagged {
-        tag: at("t".to_string(), 13, 16),
-        policy: Spanned {
-            value: bare(Direction::In),
-            span: POLICY_SPAN,
-        },
-    };
-    assert_eq!(
-        error(tagged, Dialect::FreeBsd),
-        (
-            STMT_SPAN,
-            "spdadd tagged is not supported on freebsd".to_string()
         )
     );
 }

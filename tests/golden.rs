@@ -14,7 +14,9 @@ fn corpus() -> Vec<(Vec<Dialect>, &'static str)> {
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|line| {
             let (targets, statement) = line.split_once('\t').expect("targets<TAB>statement");
-            let dialects = if targets == "all" {
+            let dialects = if targets == "none" {
+                Vec::new()
+            } else if targets == "all" {
                 Dialect::ALL.to_vec()
             } else {
                 targets.split(',').map(|t| t.parse().unwrap()).collect()
