@@ -164,6 +164,11 @@ pub(super) fn tagged(
     )])
 }
 
+/// The largest reqid the kernels keep from a policy's `unique:N` (IPSEC_MANUAL_REQID_MAX of
+/// NetBSD's and FreeBSD's key.c and Linux's af_key.c); above it they choose their own, as the
+/// NetBSD kernel harness shows (unique:20000 became unique#16385).
+const IPSEC_MANUAL_REQID_MAX: u32 = 0x3fff;
+
 /// The x_policy extension for a `-P` text on this target.
 fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>> {
     let mut errors = Errors::default();
@@ -221,12 +226,14 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
             Level::Require => (IPSEC_LEVEL_REQUIRE, 0),
             Level::Unique(id) => (IPSEC_LEVEL_UNIQUE, id.unwrap_or(0)),
         };
-        if cx.dialect.is_bsd() && reqid > u32::from(u16::MAX) {
+        if reqid > IPSEC_MANUAL_REQID_MAX {
             errors.push(
                 r.span,
                 format!(
-                    "reqid {reqid} does not fit the 16-bit field on {}",
-                    cx.dialect
+                    "unique:{reqid} is above {IPSEC_MANUAL_REQID_MAX} (0x3fff), the largest \
+                     reqid a kernel takes from a policy: it would put one of its own instead \
+                     (key_msg2sp: range violation), and an SA added with -u {reqid} would \
+                     never pair with this policy"
                 ),
             );
         }
