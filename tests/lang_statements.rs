@@ -527,3 +527,34 @@ fn comments_lines_and_empty_files() {
     assert_eq!(statements.len(), 3);
     assert_eq!(statements[2].span, span(33, src.len()));
 }
+
+/// A scope after `%` must be a zone number that fits sin6_scope_id or an interface name:
+/// garbage is an error instead of being dropped.
+#[test]
+fn ipv6_scopes_are_checked() {
+    for good in [
+        "fe80::1%em0",
+        "fe80::1%2",
+        "fe80::1%4294967295",
+        "fe80::1%vlan0.100",
+    ] {
+        let s = sa(&format!(
+            "add {good} fe80::2 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;"
+        ));
+        assert_eq!(s.src.value.addr, ip("fe80::1"), "{good}");
+    }
+    for bad in [
+        "fe80::1%99999999999999999999",
+        "fe80::1%4294967296",
+        "fe80::1%eth0%eth1",
+        "fe80::1%\"",
+        "fe80::1%abcdefghijklmnop",
+    ] {
+        let e = parse(&format!(
+            "add {bad} fe80::2 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;"
+        ))
+        .unwrap_err();
+        assert!(e[0].message.contains("is not a scope"), "{bad}: {e:?}");
+        assert_eq!(e[0].span, span(4, 4 + bad.len()), "{bad}");
+    }
+}

@@ -58,7 +58,19 @@ pub(crate) fn port(text: &str, span: Span) -> Lowered<u16> {
     }
 }
 
-/// A numeric IPv4/IPv6 address; an IPv6 `%scope` suffix is accepted and not kept.
+/// Whether the text after `%` is a zone: a number that fits sin6_scope_id (32 bits) or an
+/// interface name as if_nametoindex(3) could know it (IFNAMSIZ is 16 with the NUL).
+fn valid_scope(scope: &str) -> bool {
+    if scope.bytes().all(|b| b.is_ascii_digit()) {
+        return scope.parse::<u32>().is_ok();
+    }
+    scope.len() <= 15
+        && scope
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// A numeric IPv4/IPv6 address; an IPv6 `%scope` suffix is checked and not kept.
 pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
     let (addr_text, scope) = match text.split_once('%') {
         Some((a, s)) => (a, Some(s)),
@@ -73,6 +85,13 @@ pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
             (_, Some("")) => Err(Diagnostic::new(
                 span,
                 format!("missing scope after '%' in '{text}'"),
+            )),
+            (_, Some(scope)) if !valid_scope(scope) => Err(Diagnostic::new(
+                span,
+                format!(
+                    "'{scope}' in '{text}' is not a scope: give a zone number (at most \
+                     4294967295) or an interface name (at most 15 letters, digits, '.', '_' or '-')"
+                ),
             )),
             _ => Ok(addr),
         };
