@@ -354,3 +354,28 @@ fn errors_are_bounded_by_max_errors() {
     );
     assert_eq!(count(&text(&out.stderr)), 300);
 }
+
+/// Control and invisible characters of the input are shown escaped in diagnostics (the
+/// message and the quoted line alike), with the caret under the escaped text; a CRLF line
+/// ends cleanly.
+#[test]
+fn diagnostics_escape_control_characters() {
+    let script = "add 10.0.0.1 10.0.0.2 esp 0x1000 -E \u{1b}]0;x\u{7}aes-cbc 0x00;\r\n\u{feff}flush;\nadd\0 1;\n";
+    let out = setkey(&["-n", "--target", "netbsd", "-f", "-"], script);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\0') && !stderr.contains('\u{feff}'));
+    assert!(!stderr.contains('\r'), "{stderr:?}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "(stdin):1:37: error: expected an algorithm name, found '\\x1b'"
+    );
+    assert_eq!(
+        lines[1],
+        "    add 10.0.0.1 10.0.0.2 esp 0x1000 -E \\x1b]0;x\\x07aes-cbc 0x00;"
+    );
+    assert_eq!(lines[2], format!("    {}^^^^", " ".repeat(36)));
+    assert!(stderr.contains("found '\\u{feff}flush'"), "{stderr}");
+    assert!(stderr.contains("    add\\0 1;\n"), "{stderr}");
+}

@@ -106,6 +106,47 @@ pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
 
 /// `render`, written to `out` as it goes. In time linear in the source and the diagnostics
 /// when these are in source order, as the parser reports them.
+/// How a character of the input is shown in a diagnostic: control characters, other
+/// invisible ones and a byte-order mark are escaped (`\x1b`, `\0`, `\u{feff}`), so that a file
+/// cannot drive the terminal of whoever reads its errors; a tab is a blank.
+fn shown_char(c: char, out: &mut String) {
+    match c {
+        '\t' => out.push(' '),
+        '\0' => out.push_str("\\0"),
+        '\r' => out.push_str("\\r"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            let _ = std::fmt::Write::write_fmt(out, format_args!("\\x{:02x}", c as u32));
+        }
+        c if c.is_control()
+            || matches!(c, '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+        {
+            let _ = std::fmt::Write::write_fmt(out, format_args!("\\u{{{:x}}}", c as u32));
+        }
+        c => out.push(c),
+    }
+}
+
+/// `text` as a diagnostic shows it.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        shown_char(c, &mut out);
+    }
+    out
+}
+
+/// The columns `text` takes once shown.
+fn visible_width(text: &str) -> usize {
+    let mut buf = String::new();
+    text.chars()
+        .map(|c| {
+            buf.clear();
+            shown_char(c, &mut buf);
+            buf.chars().count()
+        })
+        .sum()
+}
+
 pub fn write_rendered(
     out: &mut dyn std::io::Write,
     file_name: &str,
@@ -137,7 +178,7 @@ pub fn write_rendered(
             start
         };
         let (shown, pad, shown_to) = if text.len() <= LINE_SHOWN_WHOLE {
-            (text.to_string(), col - 1, line_end)
+            (visible(text), visible_width(&text[..at]), line_end)
         } else {
             let from = floor_char_boundary(text, at.saturating_sub(WINDOW_BEFORE));
             let to = floor_char_boundary(text, (at + WINDOW_AFTER).min(text.len()));
@@ -145,19 +186,23 @@ pub fn write_rendered(
             if from > 0 {
                 shown.push_str("...");
             }
-            shown.push_str(&text[from..to]);
+            shown.push_str(&visible(&text[from..to]));
             if to < text.len() {
                 shown.push_str("...");
             }
-            let pad = usize::from(from > 0) * 3 + text[from..at.max(from)].chars().count();
+            let pad = usize::from(from > 0) * 3 + visible_width(&text[from..at.max(from)]);
             (shown, pad, line_start + to)
         };
         let width = source
             .get(start..caret_end.min(shown_to).max(start))
-            .map_or(0, |t| t.chars().count())
+            .map_or(0, visible_width)
             .max(1);
-        writeln!(out, "{file_name}:{line}:{col}: error: {}", d.message)?;
-        writeln!(out, "    {}", shown.replace('\t', " "))?;
+        writeln!(
+            out,
+            "{file_name}:{line}:{col}: error: {}",
+            visible(&d.message)
+        )?;
+        writeln!(out, "    {}", shown.trim_end_matches("\\r"))?;
         writeln!(out, "    {}{}", " ".repeat(pad), "^".repeat(width))?;
     }
     Ok(())
