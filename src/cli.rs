@@ -88,9 +88,9 @@ pub struct Cli {
     #[arg(short = 'k')]
     pub kernel_mode: bool,
 
-    /// Accepted and ignored, as by FreeBSD's setkey.
+    /// Not an option of any target's setkey: a usage error, as there.
     #[arg(short = 'd')]
-    pub ignored_d: bool,
+    pub not_an_option_d: bool,
 
     /// PF_KEY dialect to speak: netbsd, freebsd or linux (default: the host OS).
     #[arg(long, value_name = "OS", value_parser = parse_dialect)]

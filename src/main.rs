@@ -39,6 +39,12 @@ fn run(cli: &Cli) -> i32 {
         pid: std::process::id(),
         linux_fwd_copy: !cli.kernel_mode,
     };
+    if cli.not_an_option_d {
+        // NetBSD's and Linux's ipsec-tools setkey.c lists 'd' for getopt but has no case for
+        // it, so it prints its usage and exits 1; FreeBSD 14's has no 'd' at all.
+        eprintln!("setkey: -d is not an option of setkey; see setkey --help");
+        return 1;
+    }
     if let Some(limit) = cli.max_input {
         input::set_max_input(limit);
     }

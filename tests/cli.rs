@@ -379,3 +379,12 @@ fn diagnostics_escape_control_characters() {
     assert!(stderr.contains("found '\\u{feff}flush'"), "{stderr}");
     assert!(stderr.contains("    add\\0 1;\n"), "{stderr}");
 }
+
+/// `-d` is not an option of the targets' setkey (ipsec-tools' setkey.c has no case for it and
+/// prints its usage; FreeBSD 14's getopt string lacks it): exit 1.
+#[test]
+fn dash_d_is_a_usage_error() {
+    let out = setkey(&["-d", "-D", "--target", "freebsd"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("-d is not an option"));
+}
