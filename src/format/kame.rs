@@ -93,10 +93,7 @@ pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
 
 fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let p = profile::of(dialect);
-    if let Some(reason) = p
-        .libipsec_check
-        .and_then(|check| super::libipsec::rejects(msg, dialect, check))
-    {
+    if let Some(reason) = super::libipsec::refusal(msg, dialect) {
         let _ = writeln!(out, "{reason}");
         return;
     }

@@ -14,10 +14,7 @@ const IPPROTO_MH: u8 = 135;
 
 pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let p = profile::of(dialect);
-    if let Some(reason) = p
-        .libipsec_check
-        .and_then(|check| super::libipsec::rejects(msg, dialect, check))
-    {
+    if let Some(reason) = super::libipsec::refusal(msg, dialect) {
         let _ = writeln!(out, "{reason}");
         return;
     }

@@ -7,6 +7,13 @@ use crate::pfkey::consts::*;
 use crate::pfkey::{AddressKind, Dialect, Extension, Message, SockAddr};
 
 /// The line that replaces the entry, or `None` when libipsec accepts the message.
+/// The error line the target's libipsec prints instead of this dump entry, if it refuses it.
+pub fn refusal(msg: &Message, dialect: Dialect) -> Option<&'static str> {
+    super::profile::of(dialect)
+        .libipsec_check
+        .and_then(|check| rejects(msg, dialect, check))
+}
+
 pub fn rejects(msg: &Message, dialect: Dialect, check: &LibipsecCheck) -> Option<&'static str> {
     align(msg, dialect, check).or_else(|| validate(msg, dialect, check))
 }
