@@ -25,13 +25,16 @@ static_cargo() {
 }
 static_cargo build --quiet
 binary=$top/target/vm/x86_64-unknown-linux-gnu/release/setkey
-# The test executables' paths, from cargo's JSON report ("executable":"...").
+# A test executable's path, from cargo's JSON report ("executable":"..."): the one in deps/
+# named NAME-<hash> (integration tests also make cargo report the setkey binary itself).
 test_executable() {
+    local name=$1
+    shift
     static_cargo test --no-run --quiet --message-format=json "$@" |
-        grep -o '"executable":"[^"]*"' | tail -n 1 | cut -d'"' -f4
+        grep -o '"executable":"[^"]*/deps/'"$name"'-[^"]*"' | tail -n 1 | cut -d'"' -f4
 }
-kernel_tests=$(test_executable --test kernel_linux)
-kernel_unit_tests=$(test_executable --lib)
+kernel_tests=$(test_executable kernel_linux --test kernel_linux)
+kernel_unit_tests=$(test_executable setkey --lib)
 
 kernels=("$cache"/root/boot/vmlinuz-*)
 kernel=${kernels[0]}
