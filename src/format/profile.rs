@@ -204,10 +204,7 @@ pub const LINUX: DumpProfile = DumpProfile {
     errno_texts: None,
 };
 
+/// The dump row of `dialect`, as its system's profile (`crate::profile`) names it.
 pub fn of(dialect: Dialect) -> &'static DumpProfile {
-    match dialect {
-        Dialect::FreeBsd => &FREEBSD,
-        Dialect::NetBsd => &NETBSD,
-        Dialect::Linux => &LINUX,
-    }
+    crate::profile::of(dialect).dump
 }
