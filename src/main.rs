@@ -137,11 +137,13 @@ fn monitor_options(cli: &Cli, dialect: Dialect) -> Result<monitor::MonitorOption
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(monitor::MonitorOptions {
-        dialect,
-        raw_time: cli.monitor > 1,
-        hex: cli.hex_dump(),
-        json: cli.json,
-        filter,
+        view: setkey::format::monitor_entry::View {
+            dialect,
+            raw_time: cli.monitor > 1,
+            hex: cli.hex_dump(),
+            json: cli.json,
+            filter,
+        },
         summary: cli.summary,
         register,
     })

@@ -5,19 +5,13 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use setkey::format::{hexdump, json, kdebug, monitor};
+use setkey::format::monitor_entry::{self, View};
 use setkey::kernel::{KernelError, PfKeySocket};
 use setkey::pfkey::consts::*;
-use setkey::pfkey::{self, Dialect, Message};
+use setkey::pfkey::{self, Message};
 
 pub struct MonitorOptions {
-    pub dialect: Dialect,
-    /// `-xx`: raw `secs.usecs` timestamps.
-    pub raw_time: bool,
-    pub hex: bool,
-    pub json: bool,
-    /// Message types to show (empty: all).
-    pub filter: Vec<u8>,
+    pub view: View,
     pub summary: bool,
     /// SA types to register for, so that the kernel sends ACQUIREs.
     pub register: Vec<u8>,
@@ -74,7 +68,7 @@ pub fn run(opts: &MonitorOptions) -> i32 {
     }
     for (seq, msg) in requests.iter_mut().enumerate() {
         msg.header.seq = seq as u32 + 1;
-        let sent = pfkey::emit(msg, opts.dialect)
+        let sent = pfkey::emit(msg, opts.view.dialect)
             .map_err(|e| e.to_string())
             .and_then(|bytes| socket.send(&bytes).map_err(|e| e.to_string()));
         if let Err(e) = sent {
@@ -102,7 +96,7 @@ pub fn run(opts: &MonitorOptions) -> i32 {
                 return 1;
             }
         };
-        let text = render(&bytes, opts, &mut counts);
+        let text = monitor_entry::render(&bytes, &opts.view, &mut counts, now());
         let mut out = stdout.lock();
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
@@ -120,70 +114,6 @@ fn now() -> (u64, u32) {
     (d.as_secs(), d.subsec_micros())
 }
 
-/// Everything printed for one received message (empty when filtered out).
-pub fn render(bytes: &[u8], opts: &MonitorOptions, counts: &mut BTreeMap<String, u64>) -> String {
-    render_at(bytes, opts, counts, now())
-}
-
-pub fn render_at(
-    bytes: &[u8],
-    opts: &MonitorOptions,
-    counts: &mut BTreeMap<String, u64>,
-    (secs, micros): (u64, u32),
-) -> String {
-    let inner = monitor::unwrap_promisc(bytes);
-    let promiscuous_copy = inner.len() != bytes.len();
-    let parsed = pfkey::parse(inner, opts.dialect);
-    let msg_type = pfkey::peek_header(inner).map(|h| h.msg_type);
-    if !opts.filter.is_empty() && !msg_type.is_some_and(|t| opts.filter.contains(&t)) {
-        return String::new();
-    }
-    let name = msg_type.map_or("(short)", pfkey::msg_type_name);
-    let counted = if promiscuous_copy {
-        format!("{name} {}", monitor::PROMISCUOUS_COPY)
-    } else {
-        name.to_string()
-    };
-    *counts.entry(counted).or_default() += 1;
-    if opts.json {
-        return match &parsed {
-            Ok(msg) => format!(
-                "{}\n",
-                json::message(msg, opts.dialect, Some((secs, micros)), promiscuous_copy)
-            ),
-            Err(e) => format!(
-                "{{\"time\":{secs}.{micros:06},\"error\":{:?},\"bytes\":\"{}\"}}\n",
-                e.to_string(),
-                inner.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            ),
-        };
-    }
-    let mut out = monitor::timestamp_line(secs, micros, opts.raw_time);
-    if opts.hex {
-        out.push_str(&hexdump::offset_dump(bytes));
-    }
-    match &parsed {
-        Ok(msg) => {
-            out.push_str(&format!(
-                "# {}{}\n",
-                monitor::summary(msg, opts.dialect, secs),
-                if promiscuous_copy {
-                    format!(" {}", monitor::PROMISCUOUS_COPY)
-                } else {
-                    String::new()
-                }
-            ));
-            out.push_str(&kdebug::render(msg, opts.dialect));
-        }
-        Err(e) => {
-            out.push_str(&format!("# undecodable message: {e}\n"));
-            out.push_str(&hexdump::offset_dump(inner));
-        }
-    }
-    out.push('\n');
-    out
-}
-
 /// `--replay FILE`: render a file of concatenated raw messages as the monitor would.
 pub fn replay(path: &std::path::Path, opts: &MonitorOptions) -> i32 {
     let bytes = match super::input::read_input(Some(path)) {
@@ -197,7 +127,8 @@ pub fn replay(path: &std::path::Path, opts: &MonitorOptions) -> i32 {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for one in pfkey::split(&bytes) {
-        let _ = out.write_all(render_at(one, opts, &mut counts, (0, 0)).as_bytes());
+        let _ =
+            out.write_all(monitor_entry::render(one, &opts.view, &mut counts, (0, 0)).as_bytes());
     }
     let _ = out.flush();
     drop(out);

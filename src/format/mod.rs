@@ -9,6 +9,7 @@ pub mod kame_policy;
 pub mod kdebug;
 pub mod libipsec;
 pub mod monitor;
+pub mod monitor_entry;
 pub mod names;
 pub mod profile;
 pub mod short;

@@ -34,6 +34,15 @@ fn emit_extension(ext: &Extension, dialect: Dialect, w: &mut Writer) -> Result<(
             label: ext.label(),
             dialect,
         })?;
+    if let Extension::Unknown { ext_type, .. } = ext {
+        if let Some(slot) = dialect.ext_by_number(*ext_type).and_then(|e| e.slot) {
+            // The decoder reads this number as the typed extension, so it must be given so.
+            return Err(EmitError::Invalid(format!(
+                "extension type {ext_type} is the {} extension on {dialect}, not an unknown one",
+                slot.label()
+            )));
+        }
+    }
     let start = w.len();
     w.u16(0);
     w.u16(number);
@@ -54,7 +63,7 @@ fn emit_body(ext: &Extension, dialect: Dialect, w: &mut Writer) -> Result<(), Em
         Extension::Lifetime(_, v) => lifetime::emit(v, w),
         Extension::Address(_, v) => address::emit(v, dialect, w)?,
         Extension::Key(_, v) => key::emit(v, w)?,
-        Extension::Identity(_, v) => misc::emit_identity(v, w),
+        Extension::Identity(_, v) => misc::emit_identity(v, w)?,
         Extension::Sensitivity(v) => misc::emit_sensitivity(v, w)?,
         Extension::Proposal(v) => proposal::emit_proposal(v, w),
         Extension::Supported(_, v) => proposal::emit_supported(v, w),

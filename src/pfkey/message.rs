@@ -5,6 +5,7 @@ use zeroize::Zeroizing;
 
 /// `sadb_msg`: the 16-byte base header. `len` is not stored; it is computed on emit.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Header {
     pub version: u8,
     pub msg_type: u8,
@@ -18,6 +19,7 @@ pub struct Header {
 
 /// One PF_KEY message: header plus extensions, kept in the order they appear on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Message {
     pub header: Header,
     pub extensions: Vec<Extension>,
@@ -26,6 +28,7 @@ pub struct Message {
 /// A socket address as carried inside `sadb_address` and `sadb_x_ipsecrequest`.
 /// Ports are host-order numbers here; the codec writes them in network order.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum SockAddr {
     V4 {
         addr: Ipv4Addr,
@@ -46,6 +49,7 @@ pub enum SockAddr {
 
 /// Which role an address extension plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum AddressKind {
     Src,
     Dst,
@@ -61,6 +65,7 @@ pub enum AddressKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Address {
     /// Upper-layer protocol; 255 = any.
     pub proto: u8,
@@ -70,6 +75,7 @@ pub struct Address {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum LifetimeKind {
     Current,
     Hard,
@@ -77,6 +83,7 @@ pub enum LifetimeKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Lifetime {
     pub allocations: u32,
     pub bytes: u64,
@@ -85,6 +92,7 @@ pub struct Lifetime {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum KeyKind {
     Auth,
     Encrypt,
@@ -100,6 +108,7 @@ pub struct Key {
 
 /// `sadb_sa`. `spi` is a host-order value here; the codec writes it in network order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Sa {
     pub spi: u32,
     pub replay: u8,
@@ -110,6 +119,7 @@ pub struct Sa {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum IdentityKind {
     Src,
     Dst,
@@ -117,6 +127,7 @@ pub enum IdentityKind {
 
 /// `sadb_ident`; `text` is the bytes that follow the header, trailing padding NULs removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Identity {
     pub ident_type: u16,
     pub reserved: u16,
@@ -126,6 +137,7 @@ pub struct Identity {
 
 /// `sadb_sens` with its bitmaps (each bitmap is a list of 64-bit words).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Sensitivity {
     pub dpd: u32,
     pub sens_level: u8,
@@ -137,6 +149,7 @@ pub struct Sensitivity {
 
 /// `sadb_comb`: one combination of a proposal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Combination {
     pub auth: u8,
     pub encrypt: u8,
@@ -157,12 +170,14 @@ pub struct Combination {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Proposal {
     pub replay: u8,
     pub combinations: Vec<Combination>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum SupportedKind {
     Auth,
     Encrypt,
@@ -170,6 +185,7 @@ pub enum SupportedKind {
 
 /// `sadb_alg`: one algorithm of a SUPPORTED extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Algorithm {
     pub id: u8,
     pub ivlen: u8,
@@ -179,6 +195,7 @@ pub struct Algorithm {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SpiRange {
     pub min: u32,
     pub max: u32,
@@ -187,6 +204,7 @@ pub struct SpiRange {
 
 /// `sadb_x_sa2`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Sa2 {
     pub mode: u8,
     pub reserved1: u8,
@@ -197,6 +215,7 @@ pub struct Sa2 {
 
 /// `sadb_x_ipsecrequest`. BSD carries a 16-bit reqid, Linux a 32-bit one.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct IpsecRequest {
     /// IPPROTO_ESP 50, IPPROTO_AH 51, IPPROTO_IPCOMP 108, (FreeBSD) IPPROTO_TCP 6.
     pub proto: u16,
@@ -209,6 +228,7 @@ pub struct IpsecRequest {
 
 /// `sadb_x_policy` and its requests.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Policy {
     pub policy_type: u16,
     pub dir: u8,
@@ -221,6 +241,7 @@ pub struct Policy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum NatTPortKind {
     Src,
     Dst,
@@ -228,6 +249,7 @@ pub enum NatTPortKind {
 
 /// Linux `sadb_x_sec_ctx`; `context` holds `ctx_len` bytes (setkey includes the NUL).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct SecCtx {
     pub alg: u8,
     pub doi: u8,
@@ -236,6 +258,7 @@ pub struct SecCtx {
 
 /// Linux `sadb_x_filter` for SADB_DUMP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Filter {
     pub saddr: [u32; 4],
     pub daddr: [u32; 4],
@@ -246,6 +269,7 @@ pub struct Filter {
 
 /// FreeBSD 15 `sadb_x_if_hw_offl`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct IfHwOffload {
     pub flags: u32,
     pub ifname: String,
@@ -254,6 +278,7 @@ pub struct IfHwOffload {
 /// One extension. The numeric type of each variant depends on the dialect
 /// (see `dialect.rs`); `Unknown` keeps an extension the codec does not know, verbatim.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum Extension {
     Sa(Sa),
     Lifetime(LifetimeKind, Lifetime),
@@ -317,5 +342,16 @@ impl Message {
             },
             extensions: Vec::with_capacity(USUAL_EXTENSIONS),
         }
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for Key {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        Ok(Key {
+            bits: u.arbitrary()?,
+            reserved: u.arbitrary()?,
+            data: Zeroizing::new(u.arbitrary()?),
+        })
     }
 }

@@ -7,11 +7,18 @@ use crate::pfkey::error::EmitError;
 use crate::pfkey::message::{Filter, Identity, IfHwOffload, SecCtx, Sensitivity, SockAddr};
 use crate::pfkey::sockaddr::{self, Sizing};
 
-pub(crate) fn emit_identity(id: &Identity, w: &mut Writer) {
+pub(crate) fn emit_identity(id: &Identity, w: &mut Writer) -> Result<(), EmitError> {
+    if id.text.last() == Some(&0) {
+        // The decoder takes trailing NULs for the padding, so they could not be read back.
+        return Err(EmitError::Invalid(
+            "identity text ends in a NUL (padding is added on emit)".into(),
+        ));
+    }
     w.u16(id.ident_type);
     w.u16(id.reserved);
     w.u64(id.id);
     w.bytes(&id.text);
+    Ok(())
 }
 
 pub(crate) fn parse_identity(r: &mut Reader) -> Result<Identity, FieldError> {

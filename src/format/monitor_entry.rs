@@ -1,0 +1,79 @@
+//! One message received by `-x` (or read back by `--replay`) as the monitor prints it.
+
+use std::collections::BTreeMap;
+
+use super::{hexdump, json, kdebug, monitor};
+use crate::pfkey::{self, Dialect};
+
+/// What the monitor shows of each message.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub dialect: Dialect,
+    /// `-xx`: raw `secs.usecs` timestamps.
+    pub raw_time: bool,
+    pub hex: bool,
+    pub json: bool,
+    /// Message types to show (empty: all).
+    pub filter: Vec<u8>,
+}
+
+/// Everything printed for one received message (empty when filtered out); `counts` gains
+/// one for the message's type name, marked when it is a promiscuous copy.
+pub fn render(
+    bytes: &[u8],
+    view: &View,
+    counts: &mut BTreeMap<String, u64>,
+    (secs, micros): (u64, u32),
+) -> String {
+    let inner = monitor::unwrap_promisc(bytes);
+    let promiscuous_copy = inner.len() != bytes.len();
+    let parsed = pfkey::parse(inner, view.dialect);
+    let msg_type = pfkey::peek_header(inner).map(|h| h.msg_type);
+    if !view.filter.is_empty() && !msg_type.is_some_and(|t| view.filter.contains(&t)) {
+        return String::new();
+    }
+    let name = msg_type.map_or("(short)", pfkey::msg_type_name);
+    let counted = if promiscuous_copy {
+        format!("{name} {}", monitor::PROMISCUOUS_COPY)
+    } else {
+        name.to_string()
+    };
+    *counts.entry(counted).or_default() += 1;
+    if view.json {
+        return match &parsed {
+            Ok(msg) => format!(
+                "{}\n",
+                json::message(msg, view.dialect, Some((secs, micros)), promiscuous_copy)
+            ),
+            Err(e) => format!(
+                "{{\"time\":{secs}.{micros:06},\"error\":{:?},\"bytes\":\"{}\"}}\n",
+                e.to_string(),
+                inner.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ),
+        };
+    }
+    let mut out = monitor::timestamp_line(secs, micros, view.raw_time);
+    if view.hex {
+        out.push_str(&hexdump::offset_dump(bytes));
+    }
+    match &parsed {
+        Ok(msg) => {
+            out.push_str(&format!(
+                "# {}{}\n",
+                monitor::summary(msg, view.dialect, secs),
+                if promiscuous_copy {
+                    format!(" {}", monitor::PROMISCUOUS_COPY)
+                } else {
+                    String::new()
+                }
+            ));
+            out.push_str(&kdebug::render(msg, view.dialect));
+        }
+        Err(e) => {
+            out.push_str(&format!("# undecodable message: {e}\n"));
+            out.push_str(&hexdump::offset_dump(inner));
+        }
+    }
+    out.push('\n');
+    out
+}
