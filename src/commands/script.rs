@@ -159,7 +159,10 @@ fn compile_piece(
                             statement: statement.span,
                             action,
                         }),
-                        Err(e) => errors.push(Diagnostic::new(statement.span, e)),
+                        Err(e) => errors.push(Diagnostic::new(
+                            compile::span_of_extension(statement, e.extension()),
+                            e.to_string(),
+                        )),
                     }
                 }
             }
@@ -168,8 +171,8 @@ fn compile_piece(
     }
 }
 
-fn encode(op: Operation, opts: &CompileOptions) -> Result<Action, String> {
-    let emit = |m: &pfkey::Message| pfkey::emit(m, opts.dialect).map_err(|e| e.to_string());
+fn encode(op: Operation, opts: &CompileOptions) -> Result<Action, pfkey::EmitError> {
+    let emit = |m: &pfkey::Message| pfkey::emit(m, opts.dialect);
     Ok(match op {
         Operation::Send(m) => Action::Send(emit(&m)?),
         Operation::Get(m) => Action::Get(emit(&m)?),

@@ -11,7 +11,7 @@ use crate::lang::{
     StatementKind,
 };
 use crate::pfkey::consts::*;
-use crate::pfkey::{Address, AddressKind, Dialect, Extension, Message, SecCtx, SockAddr};
+use crate::pfkey::{Address, AddressKind, Dialect, ExtSlot, Extension, Message, SecCtx, SockAddr};
 
 #[derive(Debug, Clone, Copy)]
 pub struct CompileOptions {
@@ -108,6 +108,34 @@ pub fn compile_statement(
         )]),
         StatementKind::Exit => Ok(vec![Operation::Exit]),
     }
+}
+
+/// Where in `stmt` to point at when its message cannot be encoded: the text that gave the
+/// extension at fault (`None`: the message as a whole, which only a policy or a security
+/// context can make too long), else the statement.
+pub fn span_of_extension(stmt: &Statement, slot: Option<ExtSlot>) -> Span {
+    let (policy, ctx, hwif) = match &stmt.kind {
+        StatementKind::SpdAdd(s) | StatementKind::SpdUpdate(s) | StatementKind::SpdDelete(s) => {
+            (Some(s.policy.span), s.ctx.as_ref(), s.hwif.as_ref())
+        }
+        StatementKind::SpdAddTagged { policy, .. } => (Some(policy.span), None, None),
+        StatementKind::Add(s)
+        | StatementKind::Update(s)
+        | StatementKind::Get(s)
+        | StatementKind::Delete(s)
+        | StatementKind::GetSpi(s) => (None, s.options.ctx.as_ref(), s.options.hwif.as_ref()),
+        _ => (None, None, None),
+    };
+    let ctx = ctx.map(|c| c.span);
+    let hwif = hwif.map(|h| h.span);
+    match slot {
+        Some(ExtSlot::Policy) => policy,
+        Some(ExtSlot::SecCtx) => ctx,
+        Some(ExtSlot::IfHwOffload) => hwif,
+        None => policy.or(ctx),
+        _ => None,
+    }
+    .unwrap_or(stmt.span)
 }
 
 /// The target and header values shared by every message of a run.

@@ -136,12 +136,38 @@ pub(crate) fn from_pest(source: &str, offset: usize, error: &Error<Rule>) -> Dia
         };
         return Diagnostic::new(span, "unterminated quoted string (missing closing '\"')");
     }
+    if let Some(diagnostic) = unclosed_bracket(source, pos) {
+        return diagnostic;
+    }
     let token = found_token(rest);
     let span = Span {
         start: pos,
         end: pos + token.len(),
     };
     Diagnostic::new(span, format!("expected {expected}, found '{token}'"))
+}
+
+/// A `[` at `pos` (or just before it, glued to an address) whose port is not closed by `]`
+/// before the statement or the line ends: say so, rather than what else was expected there.
+fn unclosed_bracket(source: &str, pos: usize) -> Option<Diagnostic> {
+    let open = if source[pos..].starts_with('[') {
+        pos
+    } else {
+        let before = source[..pos].trim_end_matches(|c: char| c.is_ascii_alphanumeric());
+        before.strip_suffix('[').map(str::len)?
+    };
+    let after = &source[open + 1..];
+    let close = after.find([']', ';', '\n']);
+    if close.is_some_and(|i| after.as_bytes()[i] == b']') {
+        return None;
+    }
+    Some(Diagnostic::new(
+        Span {
+            start: open,
+            end: open + 1,
+        },
+        "unclosed '[': expected a port (a number or any) and ']'",
+    ))
 }
 
 fn expected_list(positives: &[Rule]) -> String {

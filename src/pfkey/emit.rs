@@ -17,7 +17,10 @@ pub fn emit(msg: &Message, dialect: Dialect) -> Result<Vec<u8>, EmitError> {
     };
     header::emit(&msg.header, &mut w);
     for ext in &msg.extensions {
-        emit_extension(ext, dialect, &mut w)?;
+        emit_extension(ext, dialect, &mut w).map_err(|error| EmitError::InExtension {
+            slot: ext.slot(),
+            error: Box::new(error),
+        })?;
     }
     let units = u16::try_from(w.len() / 8).map_err(|_| EmitError::TooLong {
         what: "message".into(),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::pfkey::dialect::Dialect;
+use crate::pfkey::dialect::{Dialect, ExtSlot};
 
 /// Where in the message a decoding problem sits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +55,21 @@ pub enum EmitError {
     TooLong { what: String, len: usize },
     /// Any other value the wire format cannot carry.
     Invalid(String),
+    /// One of the above, met while writing this extension (`None`: an unknown one).
+    InExtension {
+        slot: Option<ExtSlot>,
+        error: Box<EmitError>,
+    },
+}
+
+impl EmitError {
+    /// The extension that could not be written, when the fault is in one.
+    pub fn extension(&self) -> Option<ExtSlot> {
+        match self {
+            EmitError::InExtension { slot, .. } => *slot,
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for EmitError {
@@ -71,6 +86,7 @@ impl fmt::Display for EmitError {
                 write!(f, "{what} of {len} bytes too long")
             }
             EmitError::Invalid(text) => f.write_str(text),
+            EmitError::InExtension { error, .. } => error.fmt(f),
         }
     }
 }
