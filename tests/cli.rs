@@ -376,7 +376,11 @@ fn diagnostics_escape_control_characters() {
         "    add 10.0.0.1 10.0.0.2 esp 0x1000 -E \\x1b]0;x\\x07aes-cbc 0x00;"
     );
     assert_eq!(lines[2], format!("    {}^^^^", " ".repeat(36)));
-    assert!(stderr.contains("found '\\u{feff}flush'"), "{stderr}");
+    assert!(
+        stderr.contains("(stdin):2:1: error: a byte order mark (U+FEFF) is not setkey text"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("    \\u{feff}flush;\n"), "{stderr}");
     assert!(stderr.contains("    add\\0 1;\n"), "{stderr}");
 }
 

@@ -309,8 +309,9 @@ pub fn check_key(name: &str, rule: KeyRule, bytes: usize) -> Result<(), String> 
         }
         KeyRule::Range(min, max) => format!("{min} to {max} bits"),
     };
+    let unit = if bytes == 1 { "byte" } else { "bytes" };
     Err(format!(
-        "{name} key must be {wanted}, got {bits} bits ({bytes} bytes)"
+        "{name} key must be {wanted}, got {bits} bits ({bytes} {unit})"
     ))
 }
 

@@ -136,6 +136,17 @@ pub(crate) fn from_pest(source: &str, offset: usize, error: &Error<Rule>) -> Dia
         };
         return Diagnostic::new(span, "unterminated quoted string (missing closing '\"')");
     }
+    if rest.starts_with('\u{feff}') {
+        // Some editors start a UTF-8 file with a byte order mark; no setkey lexer takes it.
+        let span = Span {
+            start: pos,
+            end: pos + '\u{feff}'.len_utf8(),
+        };
+        return Diagnostic::new(
+            span,
+            "a byte order mark (U+FEFF) is not setkey text: save the file without it",
+        );
+    }
     if let Some(diagnostic) = unclosed_bracket(source, pos) {
         return diagnostic;
     }
