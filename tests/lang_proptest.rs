@@ -63,3 +63,47 @@ fn valid_samples_parse() {
         assert!(parse(src).is_ok(), "{src}: {:?}", parse(src));
     }
 }
+
+/// Pieces of scripts whose statement ends the splitter and the grammar must agree on: quotes
+/// at and inside words, comments holding `;` and `"`, unterminated strings, CRLF.
+const FRAGMENTS: &[&str] = &[
+    "add fe80::1%\" fe80::2 esp 1 -E null;",
+    "spdadd tagged \"a;b\" -P out none;",
+    "# a comment; with \"quotes\n",
+    "add 10.0.0.1 10.0.0.2 ah 1 -A hmac-sha1 \"abcdefghijklmnopqrst\";",
+    "add 10.0.0.1 10.0.0.2 ah 1 -A hmac-sha1 \"abc;\n",
+    "\"\"\"",
+    "x\"y;z\";",
+    "spdflush;\r\n",
+    ";;",
+    "\n",
+    "flush esp",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Splitting anywhere the splitter chooses gives the statements and errors of one piece.
+    #[test]
+    fn pieces_agree_with_the_whole(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                (0..VALID.len()).prop_map(|i| VALID[i].to_string()),
+                (0..FRAGMENTS.len()).prop_map(|i| FRAGMENTS[i].to_string()),
+                "[a-z0-9 ;#\"%\n]{0,12}",
+            ],
+            0..40,
+        ),
+        pieces in 2usize..9,
+    ) {
+        let src = parts.concat();
+        let whole = setkey::lang::parse_range(&src, 0, src.len());
+        let mut split = (Vec::new(), Vec::new());
+        for (start, end) in setkey::lang::chunk_ranges(&src, pieces) {
+            let (mut s, mut e) = setkey::lang::parse_range(&src, start, end);
+            split.0.append(&mut s);
+            split.1.append(&mut e);
+        }
+        prop_assert_eq!(whole, split);
+    }
+}
