@@ -54,7 +54,7 @@ pub fn script(data: &[u8]) {
             let msg = match op {
                 Operation::Send(m) | Operation::Get(m) | Operation::Dump(m) => m,
                 Operation::DeleteAllByDump { dump, .. } => dump,
-                Operation::Exit => continue,
+                Operation::Exit | Operation::Warning(_) => continue,
             };
             let bytes = pfkey::emit(&msg, dialect).expect("a compiled message emits");
             let back = pfkey::parse(&bytes, dialect).expect("an emitted message parses");

@@ -13,21 +13,68 @@ pub struct Profile {
     /// `addr[port]` in tunnel endpoints: ipsec-tools' libipsec policy_parse.y (NetBSD and
     /// Linux) has `IPADDRESS PORT HYPHEN IPADDRESS PORT`; FreeBSD's libipsec does not.
     pub tunnel_endpoint_ports: bool,
+    /// `-P fwd`.
+    pub fwd_policy: FwdPolicy,
+    /// `-ctx DOI ALG "TEXT"` on SAs and policies.
+    pub security_context: Feature,
+    /// `-P DIR prio ...`.
+    pub policy_priority: Feature,
 }
 
+/// What a system's setkey does with `-P fwd`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FwdPolicy {
+    /// A forward policy (IPSEC_DIR_FWD).
+    Forward,
+    /// Parsed, and sent as an inbound policy: said in a warning.
+    AsInbound,
+    /// Not in the language.
+    Refused,
+}
+
+/// What a system's setkey does with an optional form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// Sent to the kernel.
+    Sent,
+    /// Parsed and left out of the message: said in a warning.
+    Ignored,
+    /// Refused; the text says why.
+    Refused(&'static str),
+}
+
+// NetBSD builds ipsec-tools with lib/libipsec/config.h, where HAVE_POLICY_FWD and
+// HAVE_PFKEY_POLICY_PRIORITY are undefined: libipsec's policy_token.l then reads `fwd` as
+// IPSEC_DIR_INBOUND, and policy_parse.y's init_x_policy fails any nonzero priority with
+// EIPSEC_PRIORITY_NOT_COMPILED. Its pfkeyv2.h has no SADB_X_EXT_SEC_CTX, so setkey's parse.y
+// parses `-ctx` and sends no extension for it.
 const NETBSD: Profile = Profile {
     dump: &dump::NETBSD,
     tunnel_endpoint_ports: true,
+    fwd_policy: FwdPolicy::AsInbound,
+    security_context: Feature::Ignored,
+    policy_priority: Feature::Refused(
+        "NetBSD's libipsec is built without policy priorities (HAVE_PFKEY_POLICY_PRIORITY): \
+         its setkey fails this with \"Policy priority not compiled in\"",
+    ),
 };
 
+// FreeBSD's libipsec has no priority syntax, but its kernel takes the priority from the
+// x_policy field (key_msg2sp), so the clause is accepted there as an extension.
 const FREEBSD: Profile = Profile {
     dump: &dump::FREEBSD,
     tunnel_endpoint_ports: false,
+    fwd_policy: FwdPolicy::Refused,
+    security_context: Feature::Refused("-ctx (a security context) exists only on linux"),
+    policy_priority: Feature::Sent,
 };
 
 const LINUX: Profile = Profile {
     dump: &dump::LINUX,
     tunnel_endpoint_ports: true,
+    fwd_policy: FwdPolicy::Forward,
+    security_context: Feature::Sent,
+    policy_priority: Feature::Sent,
 };
 
 /// The row of `dialect`.

@@ -215,7 +215,7 @@ fn syntax_and_target_errors_are_reported_together_in_source_order() {
     let script = "spdadd 10.0.0.1 10.0.0.2 any -P fwd none;\n\
                   add 10.0.0.1 10.0.0.2 esp 0x1000 -E aes-cbc 0x0011;\n\
                   spdadd 10.0.0.1 10.0.0.2 any -P out none\n";
-    let out = setkey(&["-n", "--target", "netbsd", "-f", "-"], script);
+    let out = setkey(&["-n", "--target", "freebsd", "-f", "-"], script);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(": error: ")).collect();
@@ -391,4 +391,41 @@ fn dash_d_is_a_usage_error() {
     let out = setkey(&["-d", "-D", "--target", "freebsd"], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("-d is not an option"));
+}
+
+/// What NetBSD's setkey takes but changes or leaves out is sent as it sends it, with a warning
+/// each on stderr and exit 0: `-P fwd` is an inbound policy (NetBSD lib/libipsec/config.h has
+/// no HAVE_POLICY_FWD; libipsec policy_token.l then returns IPSEC_DIR_INBOUND), `-ctx` is not
+/// sent (no SADB_X_EXT_SEC_CTX in its pfkeyv2.h), `-E simple` is the null cipher with an empty
+/// key (setkey token.l ALG_ENC_OLD, parse.y "WARNING: obsolete algorithm"). With an error in
+/// the file, the warnings are shown with it and nothing is sent.
+#[test]
+fn netbsd_warns_of_forms_it_changes_and_sends_them() {
+    let script = "spdadd 10.0.0.1 10.0.0.2 any -P fwd none;\n\
+                  spdadd 10.0.0.1 10.0.0.2 any -ctx 1 1 \"x\" -P out none;\n\
+                  add 10.0.0.1 10.0.0.2 esp 0x1000 -E simple;\n";
+    let out = setkey(&["-n", "-v", "--target", "netbsd", "-f", "-"], script);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = text(&out.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{stderr}");
+    assert!(warnings[0].starts_with("(stdin):1:30: warning: -P fwd is sent as -P in"));
+    assert!(warnings[1].starts_with("(stdin):2:30: warning: -ctx is ignored on netbsd"));
+    assert!(warnings[2].starts_with("(stdin):3:37: warning: obsolete algorithm simple"));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("sadb_x_policy{ type=1 dir=1 "), "{stdout}");
+    assert!(!stdout.contains("SEC_CTX"), "{stdout}");
+    assert!(stdout.contains("encrypt=11 "), "{stdout}");
+    assert!(stdout.contains("sadb_key{ bits=0 "), "{stdout}");
+
+    let with_error = format!("{script}flush bogus;\n");
+    let out = setkey(&["-n", "-v", "--target", "netbsd", "-f", "-"], &with_error);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches(": warning: ").count(), 3, "{stderr}");
+    assert!(stderr.contains("(stdin):4:7: error: "), "{stderr}");
 }

@@ -4,8 +4,9 @@
 mod compile_support;
 
 use compile_support::*;
+use setkey::compile::Operation;
 use setkey::lang::*;
-use setkey::pfkey::Dialect;
+use setkey::pfkey::{Dialect, Extension};
 
 fn esp(encrypt: EncryptAlgorithm, key_bytes: Option<usize>) -> SaStatement {
     let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::Esp, 0x1000);
@@ -323,7 +324,7 @@ fn byte_lifetimes_are_rejected_on_freebsd() {
 }
 
 #[test]
-fn security_context_is_effective_only_on_linux() {
+fn security_context_is_sent_on_linux_ignored_on_netbsd_refused_on_freebsd() {
     let mut s = esp(EncryptAlgorithm::AesCbc, Some(16));
     s.options.ctx = Some(at(
         SecurityContext {
@@ -334,15 +335,29 @@ fn security_context_is_effective_only_on_linux() {
         33,
         45,
     ));
-    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
-        assert_eq!(
-            error(StatementKind::Add(s.clone()), d),
-            (
-                span(33, 45),
-                format!("-ctx (a security context) exists only on linux, not on {d}")
-            )
-        );
-    }
+    assert_eq!(
+        error(StatementKind::Add(s.clone()), Dialect::FreeBsd),
+        (
+            span(33, 45),
+            "-ctx (a security context) exists only on linux, not on freebsd".to_string()
+        )
+    );
+    // NetBSD's setkey parses -ctx and sends nothing for it (parse.y, #ifdef SADB_X_EXT_SEC_CTX).
+    let netbsd = ops(StatementKind::Add(s.clone()), Dialect::NetBsd).unwrap();
+    let [Operation::Warning(w), Operation::Send(m)] = &netbsd[..] else {
+        panic!("{netbsd:?}")
+    };
+    assert_eq!(w.span, span(33, 45));
+    assert!(w.message.starts_with("-ctx is ignored on netbsd"));
+    assert!(!m
+        .extensions
+        .iter()
+        .any(|e| matches!(e, Extension::SecCtx(_))));
+    let linux = send(StatementKind::Add(s), Dialect::Linux);
+    assert!(linux
+        .extensions
+        .iter()
+        .any(|e| matches!(e, Extension::SecCtx(_))));
 }
 
 #[test]

@@ -55,16 +55,32 @@ fn bare(dir: Direction) -> PolicySpec {
 }
 
 #[test]
-fn fwd_direction_exists_only_on_linux() {
-    for d in [Dialect::NetBsd, Dialect::FreeBsd] {
-        assert_eq!(
-            error(StatementKind::SpdAdd(spd_with(bare(Direction::Fwd))), d),
-            (
-                POLICY_SPAN,
-                format!("policy direction fwd exists only on linux, not on {d}")
-            )
-        );
-    }
+fn fwd_direction_is_linux_only_and_inbound_on_netbsd() {
+    assert_eq!(
+        error(
+            StatementKind::SpdAdd(spd_with(bare(Direction::Fwd))),
+            Dialect::FreeBsd
+        ),
+        (
+            POLICY_SPAN,
+            "policy direction fwd exists only on linux, not on freebsd".to_string()
+        )
+    );
+    // NetBSD lib/libipsec/config.h leaves HAVE_POLICY_FWD undefined, so libipsec's
+    // policy_token.l returns IPSEC_DIR_INBOUND (1) for `fwd`.
+    let ops = ops(
+        StatementKind::SpdAdd(spd_with(bare(Direction::Fwd))),
+        Dialect::NetBsd,
+    )
+    .unwrap();
+    let [compile::Operation::Warning(w), compile::Operation::Send(m)] = &ops[..] else {
+        panic!("{ops:?}")
+    };
+    assert_eq!(w.span, POLICY_SPAN);
+    assert!(m
+        .extensions
+        .iter()
+        .any(|e| matches!(e, setkey::pfkey::Extension::Policy(p) if p.dir == 1)));
 }
 
 #[test]
@@ -75,7 +91,9 @@ fn priority_is_rejected_on_netbsd() {
         error(StatementKind::SpdAdd(spd_with(p)), Dialect::NetBsd),
         (
             span(47, 54),
-            "a policy priority is not supported on netbsd".to_string()
+            "NetBSD's libipsec is built without policy priorities (HAVE_PFKEY_POLICY_PRIORITY): \
+             its setkey fails this with \"Policy priority not compiled in\""
+                .to_string()
         )
     );
 }

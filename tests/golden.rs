@@ -43,6 +43,10 @@ fn render(statement: &str, dialect: Dialect) -> Result<String, String> {
                 dump
             }
             Operation::Exit => continue,
+            Operation::Warning(w) => {
+                out.push_str(&format!("warning: {}\n", w.message));
+                continue;
+            }
         };
         let bytes = pfkey::emit(msg, dialect).map_err(|e| e.to_string())?;
         let back = pfkey::parse(&bytes, dialect).map_err(|e| e.to_string())?;

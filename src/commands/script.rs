@@ -75,7 +75,7 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
             while let Some((mut piece_steps, piece_errors)) = waiting.remove(&next) {
                 next += 1;
                 errors.add(piece_errors);
-                if errors.is_empty() {
+                if !errors.has_errors() {
                     steps.append(&mut piece_steps);
                 } else {
                     // Nothing is sent once there is an error: keep no steps.
@@ -85,17 +85,23 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
         }
         (steps, errors)
     });
-    if errors.is_empty() {
-        return Ok(steps);
-    }
+    // Warnings come with the errors, or alone before anything is sent.
     report(script, &errors.kept);
-    if errors.dropped > 0 {
-        eprintln!(
-            "setkey: {} more errors not shown (--max-errors {})",
-            errors.dropped, errors.limit
-        );
+    for (count, what) in [
+        (errors.dropped_errors, "errors"),
+        (errors.dropped_warnings, "warnings"),
+    ] {
+        if count > 0 {
+            eprintln!(
+                "setkey: {count} more {what} not shown (--max-errors {})",
+                errors.limit
+            );
+        }
     }
-    Err(())
+    if errors.has_errors() {
+        return Err(());
+    }
+    Ok(steps)
 }
 
 /// The most errors printed unless `--max-errors` says otherwise (0: all).
@@ -108,12 +114,14 @@ pub fn set_max_errors(limit: usize) {
     MAX_ERRORS.store(limit, Ordering::Relaxed);
 }
 
-/// The first `limit` errors in source order, and a count of the others: memory stays
-/// bounded however many errors a file has.
+/// The first `limit` errors and warnings in source order, and a count of the others: memory
+/// stays bounded however many errors a file has.
 struct ErrorLog {
     limit: usize,
     kept: Vec<Diagnostic>,
-    dropped: u64,
+    errors: u64,
+    dropped_errors: u64,
+    dropped_warnings: u64,
 }
 
 impl ErrorLog {
@@ -121,26 +129,31 @@ impl ErrorLog {
         ErrorLog {
             limit,
             kept: Vec::new(),
-            dropped: 0,
+            errors: 0,
+            dropped_errors: 0,
+            dropped_warnings: 0,
         }
     }
 
-    fn is_empty(&self) -> bool {
-        self.kept.is_empty() && self.dropped == 0
+    fn has_errors(&self) -> bool {
+        self.errors > 0
     }
 
-    /// The errors of the next piece (pieces come in source order).
+    /// The errors and warnings of the next piece (pieces come in source order).
     fn add(&mut self, mut piece: Vec<Diagnostic>) {
         piece.sort_by_key(|d| d.span.start);
-        let room = if self.limit == 0 {
-            piece.len()
-        } else {
-            self.limit.saturating_sub(self.kept.len())
-        };
-        let over = piece.len().saturating_sub(room);
-        piece.truncate(piece.len() - over);
-        self.kept.append(&mut piece);
-        self.dropped += over as u64;
+        for d in piece {
+            if d.is_error() {
+                self.errors += 1;
+            }
+            if self.limit == 0 || self.kept.len() < self.limit {
+                self.kept.push(d);
+            } else if d.is_error() {
+                self.dropped_errors += 1;
+            } else {
+                self.dropped_warnings += 1;
+            }
+        }
     }
 }
 
@@ -154,11 +167,16 @@ fn compile_piece(
         match compile::compile_statement(statement, opts) {
             Ok(ops) => {
                 for op in ops {
+                    if let Operation::Warning(w) = op {
+                        errors.push(w);
+                        continue;
+                    }
                     match encode(op, opts) {
-                        Ok(action) => steps.push(Step {
+                        Ok(Some(action)) => steps.push(Step {
                             statement: statement.span,
                             action,
                         }),
+                        Ok(None) => {}
                         Err(e) => errors.push(Diagnostic::new(
                             compile::span_of_extension(statement, e.extension()),
                             e.to_string(),
@@ -171,9 +189,10 @@ fn compile_piece(
     }
 }
 
-fn encode(op: Operation, opts: &CompileOptions) -> Result<Action, pfkey::EmitError> {
+/// The bytes of one operation (none for a warning).
+fn encode(op: Operation, opts: &CompileOptions) -> Result<Option<Action>, pfkey::EmitError> {
     let emit = |m: &pfkey::Message| pfkey::emit(m, opts.dialect);
-    Ok(match op {
+    Ok(Some(match op {
         Operation::Send(m) => Action::Send(emit(&m)?),
         Operation::Get(m) => Action::Get(emit(&m)?),
         Operation::Dump(m) => Action::Dump(emit(&m)?),
@@ -189,7 +208,8 @@ fn encode(op: Operation, opts: &CompileOptions) -> Result<Action, pfkey::EmitErr
             dst,
         },
         Operation::Exit => Action::Exit,
-    })
+        Operation::Warning(_) => return Ok(None),
+    }))
 }
 
 pub fn report(script: &Script, errors: &[diag::Diagnostic]) {

@@ -62,7 +62,16 @@ const ENCRYPT: &[Row<EncryptAlgorithm>] = {
                 on(11, KeyRule::EmptyKey),
             ],
         ),
-        (Simple, [None, None, None]),
+        // The obsolete keyless cipher: setkey's token.l reads it as SADB_EALG_NULL and parse.y
+        // sends an empty key, with "WARNING: obsolete algorithm" (ipsec-tools and FreeBSD).
+        (
+            Simple,
+            [
+                on(11, KeyRule::EmptyKey),
+                on(11, KeyRule::EmptyKey),
+                on(11, KeyRule::EmptyKey),
+            ],
+        ),
         (
             BlowfishCbc,
             [on(7, Range(40, 448)), None, on(7, Range(40, 448))],

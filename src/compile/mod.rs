@@ -4,6 +4,9 @@ pub mod algorithms;
 mod sa;
 mod spd;
 
+use std::cell::RefCell;
+
+use crate::profile::Feature;
 use std::net::IpAddr;
 
 use crate::lang::{
@@ -39,6 +42,9 @@ pub enum Operation {
     },
     /// `exit`/`quit`/`bye`: stop reading the script.
     Exit,
+    /// Something the target's setkey takes but ignores or changes: said on stderr, before
+    /// anything is sent.
+    Warning(Diagnostic),
 }
 
 /// Compiles every statement; on failure returns the errors of all statements.
@@ -65,10 +71,36 @@ pub fn compile_statement(
     stmt: &Statement,
     opts: &CompileOptions,
 ) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    let warnings = RefCell::new(Vec::new());
     let cx = Cx {
         dialect: opts.dialect,
         pid: opts.pid,
+        warnings: &warnings,
     };
+    let compiled = compile_kind(cx, opts, stmt);
+    let warnings = warnings.into_inner();
+    if warnings.is_empty() {
+        return compiled;
+    }
+    match compiled {
+        Ok(ops) => Ok(warnings
+            .into_iter()
+            .map(Operation::Warning)
+            .chain(ops)
+            .collect()),
+        Err(mut errors) => {
+            errors.extend(warnings);
+            errors.sort_by_key(|d| d.span.start);
+            Err(errors)
+        }
+    }
+}
+
+fn compile_kind(
+    cx: Cx,
+    opts: &CompileOptions,
+    stmt: &Statement,
+) -> Result<Vec<Operation>, Vec<Diagnostic>> {
     match &stmt.kind {
         StatementKind::Add(s) => sa::add(cx, s, SADB_ADD).map(|m| vec![Operation::Send(m)]),
         StatementKind::Update(s) => sa::add(cx, s, SADB_UPDATE).map(|m| vec![Operation::Send(m)]),
@@ -140,12 +172,20 @@ pub fn span_of_extension(stmt: &Statement, slot: Option<ExtSlot>) -> Span {
 
 /// The target and header values shared by every message of a run.
 #[derive(Debug, Clone, Copy)]
-struct Cx {
+struct Cx<'w> {
     dialect: Dialect,
     pid: u32,
+    /// What the statement's compilation warns of.
+    warnings: &'w RefCell<Vec<Diagnostic>>,
 }
 
-impl Cx {
+impl Cx<'_> {
+    fn warn(self, span: Span, message: impl Into<String>) {
+        self.warnings
+            .borrow_mut()
+            .push(Diagnostic::warning(span, message));
+    }
+
     fn message(self, msg_type: u8, satype: u8) -> Message {
         let mut m = Message::new(msg_type, satype);
         m.header.pid = self.pid;
@@ -256,7 +296,23 @@ fn security_context(
     errors: &mut Errors,
 ) -> Option<Extension> {
     let c = ctx.as_ref()?;
-    errors.check(cx.require(&[Dialect::Linux], "-ctx (a security context)", c.span))?;
+    match crate::profile::of(cx.dialect).security_context {
+        Feature::Sent => {}
+        Feature::Ignored => {
+            cx.warn(
+                c.span,
+                format!(
+                    "-ctx is ignored on {}: its PF_KEY has no security context extension",
+                    cx.dialect
+                ),
+            );
+            return None;
+        }
+        Feature::Refused(why) => {
+            errors.push(c.span, format!("{why}, not on {}", cx.dialect));
+            return None;
+        }
+    }
     let mut context = c.value.context.clone().into_bytes();
     context.push(0);
     Some(Extension::SecCtx(SecCtx {

@@ -78,6 +78,12 @@ fn algorithm(cx: Cx, errors: &mut Errors, choice: Choice) -> Option<(Support, Op
         );
         return None;
     };
+    if name == "simple" {
+        cx.warn(
+            alg_span,
+            "obsolete algorithm simple: sent as null encryption with an empty key, as setkey does",
+        );
+    }
     match (support.key, key) {
         (KeyRule::Refused(why), _) => {
             errors.push(alg_span, why);

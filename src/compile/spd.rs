@@ -10,6 +10,7 @@ use crate::lang::{
 };
 use crate::pfkey::consts::*;
 use crate::pfkey::{AddressKind, Dialect, Extension, IfHwOffload, IpsecRequest, Policy};
+use crate::profile::{self, Feature, FwdPolicy};
 
 const IPPROTO_GRE: u8 = 47;
 const IPPROTO_MH: u8 = 135;
@@ -176,10 +177,23 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
     let dir = match p.dir {
         Direction::In => IPSEC_DIR_INBOUND,
         Direction::Out => IPSEC_DIR_OUTBOUND,
-        Direction::Fwd => {
-            errors.check(cx.require(&[Dialect::Linux], "policy direction fwd", spec.span));
-            IPSEC_DIR_FWD
-        }
+        Direction::Fwd => match profile::of(cx.dialect).fwd_policy {
+            FwdPolicy::Forward => IPSEC_DIR_FWD,
+            FwdPolicy::AsInbound => {
+                cx.warn(
+                    spec.span,
+                    format!(
+                        "-P fwd is sent as -P in on {}: its libipsec has no forward policies",
+                        cx.dialect
+                    ),
+                );
+                IPSEC_DIR_INBOUND
+            }
+            FwdPolicy::Refused => {
+                errors.check(cx.require(&[Dialect::Linux], "policy direction fwd", spec.span));
+                IPSEC_DIR_FWD
+            }
+        },
     };
     let policy_type = match p.action {
         None | Some(PolicyAction::Discard) => IPSEC_POLICY_DISCARD,
@@ -191,17 +205,17 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
     let priority = match &p.priority {
         None if cx.dialect == Dialect::Linux => PRIORITY_DEFAULT,
         None => 0,
-        // FreeBSD's libipsec has no priority syntax, but its kernel takes the priority from
-        // this field (key_msg2sp), so the clause is accepted there as an extension.
         Some(prio) => {
-            errors.check(cx.require(
-                &[Dialect::Linux, Dialect::FreeBsd],
-                "a policy priority",
-                prio.span,
-            ));
-            errors
+            let value = errors
                 .check(priority_value(prio.value, prio.span))
-                .unwrap_or(0)
+                .unwrap_or(0);
+            // A priority that comes to 0 is what such a libipsec writes anyway.
+            if let (Feature::Refused(why), true) =
+                (profile::of(cx.dialect).policy_priority, value != 0)
+            {
+                errors.push(prio.span, why);
+            }
+            value
         }
     };
     let mut requests = Vec::with_capacity(p.requests.len());

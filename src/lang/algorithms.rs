@@ -56,7 +56,7 @@ pub(crate) fn compress(name: &str) -> Option<CompressAlgorithm> {
 
 /// Whether an encryption algorithm is used without key material.
 pub(crate) fn encrypt_takes_key(alg: EncryptAlgorithm) -> bool {
-    alg != EncryptAlgorithm::Null
+    !matches!(alg, EncryptAlgorithm::Null | EncryptAlgorithm::Simple)
 }
 
 /// Whether an authentication algorithm is used without key material.

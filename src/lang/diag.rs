@@ -1,11 +1,22 @@
-//! Diagnostics: an error at a span of the source, rendered as `FILE:LINE:COL: error: ...`.
+//! Diagnostics: an error or a warning at a span of the source, rendered as
+//! `FILE:LINE:COL: error: ...` (or `warning:`).
 
 use super::ast::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    /// Nothing is sent.
+    #[default]
+    Error,
+    /// Said on stderr; the statement is sent as the C setkey sends it.
+    Warning,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub span: Span,
     pub message: String,
+    pub severity: Severity,
 }
 
 impl Diagnostic {
@@ -13,7 +24,19 @@ impl Diagnostic {
         Diagnostic {
             span,
             message: message.into(),
+            severity: Severity::Error,
         }
+    }
+
+    pub fn warning(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(span, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }
 
@@ -96,7 +119,8 @@ const LINE_SHOWN_WHOLE: usize = 1000;
 const WINDOW_BEFORE: usize = 80;
 const WINDOW_AFTER: usize = 120;
 
-/// Renders each diagnostic as `FILE:LINE:COL: error: MESSAGE`, the source line, and a caret.
+/// Renders each diagnostic as `FILE:LINE:COL: error: MESSAGE` (or `warning:`), the source
+/// line, and a caret.
 pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
     let mut out = Vec::new();
     // Writing to a vector cannot fail.
@@ -197,9 +221,13 @@ pub fn write_rendered(
             .get(start..caret_end.min(shown_to).max(start))
             .map_or(0, visible_width)
             .max(1);
+        let severity = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
         writeln!(
             out,
-            "{file_name}:{line}:{col}: error: {}",
+            "{file_name}:{line}:{col}: {severity}: {}",
             visible(&d.message)
         )?;
         writeln!(out, "    {}", shown.trim_end_matches("\\r"))?;
