@@ -170,9 +170,19 @@ fn padding_and_nocyclic_seq_flags() {
         (Some(PadOption::ZeroPad), true, 0x200),
         (None, true, 0),
     ];
+    // NetBSD crypto/dist/ipsec-tools/src/setkey/parse.y: `F_EXT EXTENSION { p_ext |= $2; }`.
+    let mut both = esp_aes_sha1();
+    both.options.pads = vec![
+        at(PadOption::ZeroPad, 33, 45),
+        at(PadOption::RandomPad, 46, 60),
+    ];
+    for d in Dialect::ALL {
+        let m = send(StatementKind::Add(both.clone()), d);
+        assert_eq!(m.extensions[2], sa_ext(0x1000, 3, 12, 0x340), "{d}");
+    }
     for (pad, nocyclic, flags) in cases {
         let mut s = esp_aes_sha1();
-        s.options.pad = pad.map(|p| at(p, 33, 45));
+        s.options.pads = pad.map(|p| at(p, 33, 45)).into_iter().collect();
         s.options.nocyclic_seq = nocyclic.then(|| span(46, 60));
         for d in Dialect::ALL {
             let m = send(StatementKind::Add(s.clone()), d);

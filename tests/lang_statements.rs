@@ -352,7 +352,7 @@ fn sa_options_all() {
     assert_eq!(o.mode.as_ref().unwrap().value, Mode::Tunnel);
     assert_eq!(o.reqid.as_ref().unwrap().value, 7);
     assert_eq!(o.replay.as_ref().unwrap().value, 32);
-    assert_eq!(o.pad.as_ref().unwrap().value, PadOption::RandomPad);
+    assert_eq!(o.pads.last().unwrap().value, PadOption::RandomPad);
     assert!(o.nocyclic_seq.is_some());
     assert_eq!(o.lifetime_hard_secs.as_ref().unwrap().value, 100);
     assert_eq!(o.lifetime_soft_secs.as_ref().unwrap().value, 90);

@@ -133,11 +133,14 @@ fn sa_flags(cx: Cx, s: &SaStatement, errors: &mut Errors) -> u32 {
     } else {
         SADB_X_EXT_CYCSEQ
     };
-    flags |= match o.pad.as_ref().map(|p| p.value) {
-        Some(PadOption::ZeroPad) => SADB_X_EXT_PZERO,
-        Some(PadOption::RandomPad) => SADB_X_EXT_PRAND,
-        Some(PadOption::SeqPad) | None => 0,
-    };
+    // parse.y: `F_EXT EXTENSION { p_ext |= $2; }` (seq-pad is SADB_X_EXT_PSEQ, 0).
+    for pad in &o.pads {
+        flags |= match pad.value {
+            PadOption::ZeroPad => SADB_X_EXT_PZERO,
+            PadOption::RandomPad => SADB_X_EXT_PRAND,
+            PadOption::SeqPad => 0,
+        };
+    }
     if matches!(s.protocol.value, SaProtocol::EspOld | SaProtocol::AhOld) {
         flags |= SADB_X_EXT_OLD;
     }

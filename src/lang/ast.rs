@@ -113,7 +113,8 @@ pub struct SaOptions {
     pub reqid: Option<Spanned<u32>>,
     /// `-r N`: replay window in bytes (window = 8N packets).
     pub replay: Option<Spanned<u32>>,
-    pub pad: Option<Spanned<PadOption>>,
+    /// `-f zero-pad|random-pad|seq-pad`, each given: setkey ORs their flags together.
+    pub pads: Vec<Spanned<PadOption>>,
     /// `-f nocyclic-seq`.
     pub nocyclic_seq: Option<Span>,
     pub lifetime_hard_secs: Option<Spanned<u64>>,

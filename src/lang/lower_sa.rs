@@ -172,7 +172,7 @@ fn sa_option(cx: Cx, pair: Node<'_>, options: &mut SaOptions) -> Lowered<()> {
                     return Ok(());
                 }
             };
-            options.pad = Some(Spanned { value: pad, span });
+            options.pads.push(Spanned { value: pad, span });
         }
         _ => {
             let mut inner = option.into_inner();
