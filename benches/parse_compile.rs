@@ -31,6 +31,8 @@ fn bench(c: &mut Criterion) {
         dialect: Dialect::NetBsd,
         pid: 1,
         linux_fwd_copy: false,
+        interface_index: |name| (name == "lo0" || name == "em0").then_some(1),
+        require_interfaces: true,
     };
     let mut group = c.benchmark_group("100k statements");
     group.sample_size(10);

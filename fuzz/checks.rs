@@ -45,6 +45,8 @@ pub fn script(data: &[u8]) {
         dialect,
         pid: 1,
         linux_fwd_copy: selector & 2 != 0,
+        interface_index: |name| (name == "lo0" || name == "em0").then_some(1),
+        require_interfaces: true,
     };
     for stmt in &whole.0 {
         let Ok(ops) = compile_statement(stmt, &opts) else {

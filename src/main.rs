@@ -38,6 +38,8 @@ fn run(cli: &Cli) -> i32 {
         dialect,
         pid: std::process::id(),
         linux_fwd_copy: !cli.kernel_mode,
+        interface_index: setkey::compile::host_interface_index,
+        require_interfaces: !cli.dry_run,
     };
     if cli.not_an_option_d {
         // NetBSD's and Linux's ipsec-tools setkey.c lists 'd' for getopt but has no case for

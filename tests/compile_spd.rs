@@ -14,6 +14,7 @@ fn selector(a: &str, prefixlen: Option<u8>, port: Option<Port>, start: usize) ->
             addr: ip(a),
             prefixlen,
             port,
+            zone: None,
         },
         start,
         start + 8,
@@ -49,10 +50,12 @@ fn request(
             src: Host {
                 addr: ip(s),
                 port: None,
+                zone: None,
             },
             dst: Host {
                 addr: ip(d),
                 port: None,
+                zone: None,
             },
         }),
         level,

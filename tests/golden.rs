@@ -32,6 +32,8 @@ fn render(statement: &str, dialect: Dialect) -> Result<String, String> {
         dialect,
         pid: 4242,
         linux_fwd_copy: true,
+        interface_index: |name| (name == "lo0" || name == "em0").then_some(1),
+        require_interfaces: true,
     };
     let ops = compile::compile(&stmts, &opts).map_err(|e| diag::render("golden", statement, &e))?;
     let mut out = String::new();

@@ -47,7 +47,8 @@ fn man_page_esp_ipv6_des() {
         s.src.value,
         Host {
             addr: ip("3ffe:501:4819::1"),
-            port: None
+            port: None,
+            zone: None
         }
     );
     assert_eq!(s.src.span, span(4, 20));
@@ -55,7 +56,8 @@ fn man_page_esp_ipv6_des() {
         s.dst.value,
         Host {
             addr: ip("3ffe:501:481d::1"),
-            port: None
+            port: None,
+            zone: None
         }
     );
     assert_eq!(s.protocol.value, SaProtocol::Esp);
@@ -79,7 +81,8 @@ fn man_page_spdadd_tunnel() {
         Selector {
             addr: ip("10.0.11.41"),
             prefixlen: Some(32),
-            port: Some(Port::Number(21))
+            port: Some(Port::Number(21)),
+            zone: None
         }
     );
     assert_eq!(
@@ -87,7 +90,8 @@ fn man_page_spdadd_tunnel() {
         Selector {
             addr: ip("10.0.11.33"),
             prefixlen: Some(32),
-            port: Some(Port::Any)
+            port: Some(Port::Any),
+            zone: None
         }
     );
     assert_eq!(s.upper.value, UpperProtocol::Any);
@@ -105,11 +109,13 @@ fn man_page_spdadd_tunnel() {
         Some(RequestEndpoints {
             src: Host {
                 addr: ip("192.168.0.1"),
-                port: None
+                port: None,
+                zone: None
             },
             dst: Host {
                 addr: ip("192.168.1.2"),
-                port: None
+                port: None,
+                zone: None
             },
         })
     );
@@ -124,7 +130,8 @@ fn man_page_icmp6_with_type_code() {
         Selector {
             addr: ip("fec0::1"),
             prefixlen: None,
-            port: None
+            port: None,
+            zone: None
         }
     );
     assert_eq!(s.upper.value, UpperProtocol::Number(58));
@@ -254,14 +261,16 @@ fn tunnel_endpoints_v6_and_ports() {
         e.src,
         Host {
             addr: ip("10.0.0.1"),
-            port: Some(4500)
+            port: Some(4500),
+            zone: None
         }
     );
     assert_eq!(
         e.dst,
         Host {
             addr: ip("10.0.0.2"),
-            port: Some(500)
+            port: Some(500),
+            zone: None
         }
     );
 }
@@ -496,7 +505,8 @@ fn spd_forms() {
         Selector {
             addr: ip("fe80::"),
             prefixlen: Some(64),
-            port: Some(Port::Number(500))
+            port: Some(Port::Number(500)),
+            zone: None
         }
     );
     assert_eq!(s.upper.value, UpperProtocol::Number(17));

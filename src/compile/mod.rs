@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use crate::lang::{
     AddressFlags, Diagnostic, Host, SaProtocol, SecurityContext, Span, Spanned, Statement,
-    StatementKind,
+    StatementKind, Zone,
 };
 use crate::pfkey::consts::*;
 use crate::pfkey::{Address, AddressKind, Dialect, ExtSlot, Extension, Message, SecCtx, SockAddr};
@@ -22,6 +22,19 @@ pub struct CompileOptions {
     pub pid: u32,
     /// Linux (ipsec-tools RFC mode): also install every inbound policy as a fwd policy.
     pub linux_fwd_copy: bool,
+    /// The index of an interface named in an IPv6 zone (`fe80::1%em0`), as if_nametoindex(3)
+    /// gives it; `None` when there is no such interface.
+    pub interface_index: fn(&str) -> Option<u32>,
+    /// An unknown interface is an error (else its zone is 0: `-n`, where nothing is sent).
+    pub require_interfaces: bool,
+}
+
+/// if_nametoindex(3) of this host.
+pub fn host_interface_index(name: &str) -> Option<u32> {
+    let name = std::ffi::CString::new(name).ok()?;
+    // SAFETY: a NUL-terminated name; if_nametoindex only reads it.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index)
 }
 
 /// What to do with one compiled message.
@@ -75,6 +88,8 @@ pub fn compile_statement(
     let cx = Cx {
         dialect: opts.dialect,
         pid: opts.pid,
+        interface_index: opts.interface_index,
+        require_interfaces: opts.require_interfaces,
         warnings: &warnings,
     };
     let compiled = compile_kind(cx, opts, stmt);
@@ -175,11 +190,33 @@ pub fn span_of_extension(stmt: &Statement, slot: Option<ExtSlot>) -> Span {
 struct Cx<'w> {
     dialect: Dialect,
     pid: u32,
+    interface_index: fn(&str) -> Option<u32>,
+    require_interfaces: bool,
     /// What the statement's compilation warns of.
     warnings: &'w RefCell<Vec<Diagnostic>>,
 }
 
 impl Cx<'_> {
+    /// The sin6_scope_id of a zone; the span is the address's, for an unknown interface.
+    fn zone_id(self, zone: Option<Zone>, span: Span) -> Result<u32, Diagnostic> {
+        match zone {
+            None => Ok(0),
+            Some(Zone::Index(index)) => Ok(index),
+            Some(Zone::Interface(name)) => match (self.interface_index)(name.as_str()) {
+                Some(index) => Ok(index),
+                None if !self.require_interfaces => Ok(0),
+                None => Err(Diagnostic::new(
+                    span,
+                    format!(
+                        "no interface '{}' on this host for the zone of this address \
+                         (if_nametoindex); give the zone as a number",
+                        name.as_str()
+                    ),
+                )),
+            },
+        }
+    }
+
     fn warn(self, span: Span, message: impl Into<String>) {
         self.warnings
             .borrow_mut()
@@ -227,13 +264,17 @@ impl Cx<'_> {
 }
 
 fn sockaddr(addr: IpAddr, port: u16) -> SockAddr {
+    zoned_sockaddr(addr, port, 0)
+}
+
+fn zoned_sockaddr(addr: IpAddr, port: u16, scope_id: u32) -> SockAddr {
     match addr {
         IpAddr::V4(addr) => SockAddr::V4 { addr, port },
         IpAddr::V6(addr) => SockAddr::V6 {
             addr,
             port,
             flowinfo: 0,
-            scope_id: 0,
+            scope_id,
         },
     }
 }
@@ -246,8 +287,10 @@ fn full_prefix(addr: IpAddr) -> u8 {
     }
 }
 
-fn host_sockaddr(host: &Host) -> SockAddr {
-    sockaddr(host.addr, host.port.unwrap_or(0))
+/// An SA or tunnel endpoint with its zone (an unknown interface is an error at `span`).
+fn host_sockaddr(cx: Cx, host: &Host, span: Span, errors: &mut Errors) -> SockAddr {
+    let scope_id = errors.check(cx.zone_id(host.zone, span)).unwrap_or(0);
+    zoned_sockaddr(host.addr, host.port.unwrap_or(0), scope_id)
 }
 
 fn address(kind: AddressKind, addr: SockAddr, proto: u8, prefixlen: u8) -> Extension {

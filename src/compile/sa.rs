@@ -354,8 +354,8 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     }
     let natt = natt_extensions(cx, s, &mut errors);
 
-    let src = host_sockaddr(&s.src.value);
-    let dst = host_sockaddr(&s.dst.value);
+    let src = host_sockaddr(cx, &s.src.value, s.src.span, &mut errors);
+    let dst = host_sockaddr(cx, &s.dst.value, s.dst.span, &mut errors);
     let plen = full_prefix(s.src.value.addr);
     errors.finish(|| {
         let mut m = cx.message(msg_type, satype.unwrap_or(0));
@@ -466,8 +466,8 @@ pub(super) fn get_or_delete(
     let flags = sa_flags(cx, s, &mut errors);
     let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, 0, 0, flags);
     let plen = full_prefix(s.src.value.addr);
-    let src = host_sockaddr(&s.src.value);
-    let dst = host_sockaddr(&s.dst.value);
+    let src = host_sockaddr(cx, &s.src.value, s.src.span, &mut errors);
+    let dst = host_sockaddr(cx, &s.dst.value, s.dst.span, &mut errors);
     errors.finish(|| {
         let mut m = cx.message(msg_type, satype.unwrap_or(0));
         m.extensions.push(Extension::Sa(sa));
@@ -510,10 +510,10 @@ pub(super) fn delete_all(cx: Cx, d: &DeleteAll) -> Result<Operation, Vec<Diagnos
         &mut errors,
     );
     let satype = errors.check(cx.satype(d.protocol.value, d.protocol.span));
+    let src = host_sockaddr(cx, &d.src.value, d.src.span, &mut errors);
+    let dst = host_sockaddr(cx, &d.dst.value, d.dst.span, &mut errors);
     let satype = errors.finish(|| satype.unwrap_or(0))?;
     let plen = full_prefix(d.src.value.addr);
-    let src = host_sockaddr(&d.src.value);
-    let dst = host_sockaddr(&d.dst.value);
     if BSD.contains(&cx.dialect) {
         let mut m = cx.message(SADB_DELETE, satype);
         m.extensions

@@ -1,8 +1,8 @@
 //! SPD statements: spdadd, spdupdate, spddelete, `spdadd tagged`, and the policy extension.
 
 use super::{
-    address, check_families, full_prefix, security_context, sockaddr, CompileOptions, Cx, Errors,
-    Operation,
+    address, check_families, full_prefix, host_sockaddr, security_context, zoned_sockaddr,
+    CompileOptions, Cx, Errors, Operation,
 };
 use crate::lang::{
     Diagnostic, Direction, IpsecProtocol, Level, Mode, PolicyAction, PolicySpec, Port, Priority,
@@ -52,9 +52,17 @@ pub(super) fn spd(
         }))
     });
     let (sport, dport) = ports.unwrap_or((0, 0));
-    let selector = |kind, sel: &Spanned<Selector>, port| {
+    let mut selector = |kind, sel: &Spanned<Selector>, port| {
         let plen = sel.value.prefixlen.unwrap_or(full_prefix(sel.value.addr));
-        address(kind, sockaddr(sel.value.addr, port), upper, plen)
+        let scope_id = errors
+            .check(cx.zone_id(sel.value.zone, sel.span))
+            .unwrap_or(0);
+        address(
+            kind,
+            zoned_sockaddr(sel.value.addr, port, scope_id),
+            upper,
+            plen,
+        )
     };
     let src = selector(AddressKind::Src, &s.src, sport);
     let dst = selector(AddressKind::Dst, &s.dst, dport);
@@ -266,8 +274,8 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
                 );
             }
             (
-                sockaddr(e.src.addr, e.src.port.unwrap_or(0)),
-                sockaddr(e.dst.addr, e.dst.port.unwrap_or(0)),
+                host_sockaddr(cx, &e.src, r.span, &mut errors),
+                host_sockaddr(cx, &e.dst, r.span, &mut errors),
             )
         });
         requests.push(IpsecRequest {

@@ -63,6 +63,46 @@ pub struct AddressFlags {
 pub struct Host {
     pub addr: IpAddr,
     pub port: Option<u16>,
+    /// The IPv6 zone after `%`.
+    pub zone: Option<Zone>,
+}
+
+/// An IPv6 zone (`fe80::1%2`, `fe80::1%em0`): the interface whose link the address is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    Index(u32),
+    /// Looked up with if_nametoindex(3) when compiling.
+    Interface(InterfaceName),
+}
+
+/// An interface name of at most 15 bytes (IFNAMSIZ with its NUL), kept inline.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct InterfaceName {
+    bytes: [u8; 15],
+    len: u8,
+}
+
+impl InterfaceName {
+    pub fn new(name: &str) -> Option<InterfaceName> {
+        let mut bytes = [0; 15];
+        bytes
+            .get_mut(..name.len())?
+            .copy_from_slice(name.as_bytes());
+        Some(InterfaceName {
+            bytes,
+            len: name.len() as u8,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for InterfaceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +276,8 @@ pub struct Selector {
     pub addr: IpAddr,
     pub prefixlen: Option<u8>,
     pub port: Option<Port>,
+    /// The IPv6 zone after `%`.
+    pub zone: Option<Zone>,
 }
 
 /// The upper-layer protocol of an SPD selector: `any` or an IP protocol number.

@@ -208,12 +208,12 @@ fn endpoint(cx: Cx, pair: Node<'_>) -> Lowered<(Host, Span)> {
     let Some(addr_pair) = inner.next() else {
         return Err(Diagnostic::new(span, "expected an address"));
     };
-    let addr = values::address(addr_pair.as_str(), cx.span(&addr_pair))?;
+    let (addr, zone) = values::zoned_address(addr_pair.as_str(), cx.span(&addr_pair))?;
     let port = match inner.next() {
         Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
         None => None,
     };
-    Ok((Host { addr, port }, span))
+    Ok((Host { addr, port, zone }, span))
 }
 
 /// `default|use|require|unique[:N]`; a `:N` makes the level unique with reqid N.

@@ -127,7 +127,7 @@ fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
         .next()
         .ok_or_else(|| Diagnostic::new(span, "expected an address"))?;
     let addr_span = cx.span(&addr_pair);
-    let addr = values::address(addr_pair.as_str(), addr_span)?;
+    let (addr, zone) = values::zoned_address(addr_pair.as_str(), addr_span)?;
     values::check_flags(flags, addr, addr_span)?;
     let port = match inner.next() {
         Some(p) if p.as_rule() == Rule::port_any => None,
@@ -135,7 +135,7 @@ fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
         None => None,
     };
     Ok(Spanned {
-        value: Host { addr, port },
+        value: Host { addr, port, zone },
         span,
     })
 }

@@ -70,7 +70,7 @@ fn selector(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Sele
     let mut inner = pair.into_inner().peekable();
     let addr_pair = cx.next(&mut inner, span)?;
     let addr_span = cx.span(&addr_pair);
-    let addr = values::address(addr_pair.as_str(), addr_span)?;
+    let (addr, zone) = values::zoned_address(addr_pair.as_str(), addr_span)?;
     values::check_flags(flags, addr, addr_span)?;
     let prefixlen = match cx.next_if(&mut inner, Rule::prefix_len) {
         Some(p) => Some(values::prefix_len(p.as_str(), cx.span(&p), addr)?),
@@ -86,6 +86,7 @@ fn selector(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Sele
             addr,
             prefixlen,
             port,
+            zone,
         },
         span,
     })

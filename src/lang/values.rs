@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use super::ast::{AddressFlags, KeyBytes, Span};
+use super::ast::{AddressFlags, InterfaceName, KeyBytes, Span, Zone};
 use super::diag::Diagnostic;
 
 pub(crate) type Lowered<T> = Result<T, Diagnostic>;
@@ -58,6 +58,14 @@ pub(crate) fn port(text: &str, span: Span) -> Lowered<u16> {
     }
 }
 
+/// The zone of a valid scope text.
+fn zone(scope: &str) -> Zone {
+    match scope.parse::<u32>() {
+        Ok(index) => Zone::Index(index),
+        Err(_) => InterfaceName::new(scope).map_or(Zone::Index(0), Zone::Interface),
+    }
+}
+
 /// Whether the text after `%` is a zone: a number that fits sin6_scope_id (32 bits) or an
 /// interface name as if_nametoindex(3) could know it (IFNAMSIZ is 16 with the NUL).
 fn valid_scope(scope: &str) -> bool {
@@ -72,6 +80,11 @@ fn valid_scope(scope: &str) -> bool {
 
 /// A numeric IPv4/IPv6 address; an IPv6 `%scope` suffix is checked and not kept.
 pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
+    zoned_address(text, span).map(|(addr, _)| addr)
+}
+
+/// A numeric IPv4/IPv6 address and the zone of its `%scope` suffix.
+pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Zone>)> {
     let (addr_text, scope) = match text.split_once('%') {
         Some((a, s)) => (a, Some(s)),
         None => (text, None),
@@ -93,7 +106,8 @@ pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
                      4294967295) or an interface name (at most 15 letters, digits, '.', '_' or '-')"
                 ),
             )),
-            _ => Ok(addr),
+            (_, Some(scope)) => Ok((addr, Some(zone(scope)))),
+            (_, None) => Ok((addr, None)),
         };
     }
     let looks_numeric =

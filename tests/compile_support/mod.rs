@@ -40,6 +40,8 @@ pub fn opts(dialect: Dialect) -> CompileOptions {
         dialect,
         pid: PID,
         linux_fwd_copy: dialect == Dialect::Linux,
+        interface_index: |name| (name == "lo0" || name == "em0").then_some(1),
+        require_interfaces: true,
     }
 }
 
@@ -58,6 +60,7 @@ pub fn sa(src: &str, dst: &str, protocol: SaProtocol, spi: u32) -> SaStatement {
             value: Host {
                 addr: ip(src),
                 port: None,
+                zone: None,
             },
             span: SRC_SPAN,
         },
@@ -65,6 +68,7 @@ pub fn sa(src: &str, dst: &str, protocol: SaProtocol, spi: u32) -> SaStatement {
             value: Host {
                 addr: ip(dst),
                 port: None,
+                zone: None,
             },
             span: DST_SPAN,
         },
