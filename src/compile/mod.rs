@@ -246,6 +246,15 @@ impl Cx<'_> {
             SaProtocol::Esp | SaProtocol::EspOld => Ok(SADB_SATYPE_ESP),
             SaProtocol::Ah | SaProtocol::AhOld => Ok(SADB_SATYPE_AH),
             SaProtocol::IpComp => Ok(SADB_X_SATYPE_IPCOMP),
+            // setkey's grammar lets the protocol out and sends satype 0, which every kernel
+            // refuses for SA messages (NetBSD key.c key_parse, seen on the rump kernel: "must
+            // specify satype when msg type=5"; FreeBSD's key.c the same; Linux af_key finds no
+            // protocol for it).
+            SaProtocol::Unspec => Err(Diagnostic::new(
+                span,
+                "no SA protocol given (esp, ah, ipcomp, tcp, esp-udp): the kernel refuses SA \
+                 messages of type 0 (key_parse: must specify satype)",
+            )),
             SaProtocol::EspUdp => {
                 self.require(&[Dialect::NetBsd, Dialect::Linux], "esp-udp", span)
                     .map_err(|e| Diagnostic::new(e.span, format!("{} (use -natt)", e.message)))?;

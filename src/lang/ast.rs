@@ -116,6 +116,8 @@ pub enum SaProtocol {
     Tcp,
     /// ESP in UDP (NAT-T), NetBSD/ipsec-tools; optional NAT original address.
     EspUdp,
+    /// No protocol given: SADB_SATYPE_UNSPEC, which the BSD kernels read as any protocol.
+    Unspec,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

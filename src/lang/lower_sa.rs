@@ -17,7 +17,7 @@ pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let command_text = command.as_str();
     let flags = lower::address_flags(&mut inner);
     let (src, dst) = host_pair(cx, &mut inner, flags, at)?;
-    let protocol = protocol(cx, cx.next(&mut inner, at)?);
+    let protocol = given_protocol(cx, &mut inner, dst.span);
     let esp_udp_oa = match cx.next_if(&mut inner, Rule::nat_oa) {
         Some(oa) => {
             let span = cx.span(&oa);
@@ -77,7 +77,7 @@ pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {
     let _command = cx.next(&mut inner, at)?;
     let flags = lower::address_flags(&mut inner);
     let (src, dst) = host_pair(cx, &mut inner, flags, at)?;
-    let protocol = protocol(cx, cx.next(&mut inner, at)?);
+    let protocol = given_protocol(cx, &mut inner, dst.span);
     Ok(DeleteAll {
         flags,
         src,
@@ -89,6 +89,20 @@ pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {
 /// `flush [proto]` / `dump [proto]`.
 pub(crate) fn optional_protocol(cx: Cx, pair: Node<'_>) -> Option<Spanned<SaProtocol>> {
     pair.into_inner().nth(1).map(|p| protocol(cx, p))
+}
+
+/// The protocol after the addresses, or `Unspec` (spanned just after `after`) when left out.
+fn given_protocol(cx: Cx, inner: &mut Inner<'_>, after: Span) -> Spanned<SaProtocol> {
+    match inner.next_if(|p| matches!(p.as_rule(), Rule::sa_protocol | Rule::esp_udp)) {
+        Some(p) => protocol(cx, p),
+        None => Spanned {
+            value: SaProtocol::Unspec,
+            span: Span {
+                start: after.end,
+                end: after.end,
+            },
+        },
+    }
 }
 
 fn protocol(cx: Cx, pair: Node<'_>) -> Spanned<SaProtocol> {

@@ -13,6 +13,7 @@ fn protocol_name(p: SaProtocol) -> &'static str {
         SaProtocol::IpComp => "ipcomp",
         SaProtocol::Tcp => "tcp",
         SaProtocol::EspUdp => "esp-udp",
+        SaProtocol::Unspec => "an SA without a protocol",
     }
 }
 
@@ -77,6 +78,7 @@ pub(crate) fn check(sa: &SaStatement, command: &str) -> Lowered<()> {
                 _ => {}
             }
         }
+        SaProtocol::Unspec => {}
         SaProtocol::Esp | SaProtocol::EspOld | SaProtocol::EspUdp => {
             if let Some(c) = &algs.compress {
                 return Err(not_allowed(c.span, "a compression algorithm (-C)"));

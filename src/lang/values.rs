@@ -112,7 +112,13 @@ pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Z
     }
     let looks_numeric =
         addr_text.contains(':') || addr_text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let message = if looks_numeric {
+    let is_protocol = matches!(
+        text,
+        "esp" | "esp-old" | "ah" | "ah-old" | "ipcomp" | "tcp" | "esp-udp"
+    );
+    let message = if is_protocol {
+        format!("expected an IPv4 or IPv6 address, found the SA protocol '{text}': is an address missing?")
+    } else if looks_numeric {
         format!("'{text}' is not a valid IPv4 or IPv6 address")
     } else {
         format!(
