@@ -19,6 +19,9 @@ pub struct Profile {
     pub security_context: Feature,
     /// `-P DIR prio ...`.
     pub policy_priority: Feature,
+    /// Why the kernel refuses `entrust` and `bypass` in the SPD (spdadd, spdupdate,
+    /// spddelete), when it does.
+    pub spd_refuses_bypass_entrust: Option<&'static str>,
 }
 
 /// What a system's setkey does with `-P fwd`.
@@ -57,6 +60,7 @@ const NETBSD: Profile = Profile {
         "NetBSD's libipsec is built without policy priorities (HAVE_PFKEY_POLICY_PRIORITY): \
          its setkey fails this with \"Policy priority not compiled in\"",
     ),
+    spd_refuses_bypass_entrust: None,
 };
 
 // FreeBSD's libipsec has no priority syntax, but its kernel takes the priority from the
@@ -67,6 +71,12 @@ const FREEBSD: Profile = Profile {
     fwd_policy: FwdPolicy::Refused,
     security_context: Feature::Refused("-ctx (a security context) exists only on linux"),
     policy_priority: Feature::Sent,
+    // sys/netipsec/key.c key_spdadd and key_spddelete (sobomax/freebsd14_vendor 0f7ff3427c99)
+    // take only discard, none and ipsec and answer EINVAL to anything else.
+    spd_refuses_bypass_entrust: Some(
+        "FreeBSD's kernel refuses entrust and bypass in the SPD: key_spdadd and key_spddelete \
+         take only discard, none and ipsec",
+    ),
 };
 
 const LINUX: Profile = Profile {
@@ -75,6 +85,7 @@ const LINUX: Profile = Profile {
     fwd_policy: FwdPolicy::Forward,
     security_context: Feature::Sent,
     policy_priority: Feature::Sent,
+    spd_refuses_bypass_entrust: None,
 };
 
 /// The row of `dialect`.

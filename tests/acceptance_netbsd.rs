@@ -14,10 +14,9 @@
 //! statement whose outcome differs from what NetBSD's suite expects must be listed in
 //! [`KNOWN_GAPS`]; one that is listed but behaves fails the test too, so the list stays true.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod acceptance_support;
 
-const DATA: &str = "tests/acceptance/netbsd";
+use acceptance_support::Suite;
 
 /// Statements whose outcome under `-n --target netbsd` is not yet what NetBSD's suite expects:
 /// (a substring of the statement with its blanks collapsed to one space, the reason). Every entry
@@ -39,99 +38,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
     ),
 ];
 
-#[derive(Debug)]
-struct Statement {
-    /// `t_xxx.conf:LINE`
-    place: String,
-    text: String,
-    /// The text with every run of blanks made one space.
-    flat: String,
-    expect_fail: Option<String>,
-}
-
-/// Statements of one data file: comment and blank lines between statements are skipped, a
-/// statement runs until a line that ends with `;`; `# expect: ...` names the verdict of the next.
-fn statements(path: &Path) -> Vec<Statement> {
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let fail_file = name.ends_with(".fail.conf");
-    let text = std::fs::read_to_string(path).unwrap();
-    let (mut out, mut lines, mut start, mut expect) = (Vec::new(), Vec::new(), 0, None);
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if lines.is_empty() && (t.is_empty() || t.starts_with('#')) {
-            if let Some(why) = t.strip_prefix("# expect:") {
-                expect = Some(why.trim().to_string());
-            }
-            continue;
-        }
-        if lines.is_empty() {
-            start = i + 1;
-        }
-        lines.push(line);
-        if t.ends_with(';') {
-            let text = lines.join("\n");
-            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let expect_fail = if fail_file {
-                Some(
-                    expect
-                        .take()
-                        .unwrap_or_else(|| panic!("{name}:{start}: no # expect:")),
-                )
-            } else {
-                None
-            };
-            out.push(Statement {
-                place: format!("{name}:{start}"),
-                text,
-                flat,
-                expect_fail,
-            });
-            lines.clear();
-        }
-    }
-    assert!(
-        lines.is_empty(),
-        "{name}: a statement without ';' at the end"
-    );
-    out
-}
-
-fn data_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(DATA)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "conf"))
-        .collect();
-    files.sort();
-    files
-}
-
-struct Outcome {
-    code: Option<i32>,
-    stderr: String,
-}
-
-fn compile(file: &Path) -> Outcome {
-    let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
-        .args(["-n", "--target", "netbsd", "-f"])
-        .arg(file)
-        .output()
-        .expect("run setkey");
-    Outcome {
-        code: out.status.code(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// What NetBSD's suite expects: success is exit 0 with no error printed; failure is a non-zero
-/// exit (not a signal) with the error setkey-rs gives for what the script checks.
-fn behaves(st: &Statement, out: &Outcome) -> bool {
-    match &st.expect_fail {
-        None => out.code == Some(0) && !out.stderr.contains("error"),
-        Some(why) => matches!(out.code, Some(c) if c != 0) && out.stderr.contains(refusal(why)),
-    }
-}
-
 /// The setkey-rs diagnostic for a verdict the scripts expect: the C setkey's parser says
 /// `syntax error` for a key after `null`; the kernel says `Invalid argument` (or `Invalid key
 /// length`) for a key of the wrong size, which setkey-rs finds before sending.
@@ -145,108 +51,14 @@ fn refusal(expect: &str) -> &'static str {
     }
 }
 
-fn scratch() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("acceptance_netbsd");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn netbsd_ipsec_suite_statements() {
-    let all: Vec<Statement> = data_files().iter().flat_map(|p| statements(p)).collect();
-    let failing = all.iter().filter(|s| s.expect_fail.is_some()).count();
-    // The expansion of the scripts gives this many; a change means the data lost or gained some.
-    assert_eq!(
-        (all.len() - failing, failing),
-        (677, 60),
-        "statement counts"
-    );
-
-    let dir = scratch();
-    let threads = std::thread::available_parallelism().map_or(4, |n| n.get());
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-        let chunks: Vec<_> = all
-            .chunks(all.len().div_ceil(threads))
-            .map(|chunk| {
-                let dir = &dir;
-                s.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|st| {
-                            let file = dir.join(st.place.replace(':', "-"));
-                            std::fs::write(&file, format!("{}\n", st.text)).unwrap();
-                            compile(&file)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        chunks.into_iter().flat_map(|h| h.join().unwrap()).collect()
-    });
-
-    let mut problems = Vec::new();
-    let mut gap_hits = vec![0usize; KNOWN_GAPS.len()];
-    for (st, out) in all.iter().zip(&outcomes) {
-        let gap = KNOWN_GAPS.iter().position(|(sub, _)| st.flat.contains(sub));
-        let what = match &st.expect_fail {
-            None => "expected to compile".to_string(),
-            Some(why) => format!("expected to fail ({why})"),
-        };
-        match (behaves(st, out), gap) {
-            (true, None) => {}
-            (false, Some(g)) => {
-                gap_hits[g] += 1;
-                if !out.stderr.contains(KNOWN_GAPS[g].1) {
-                    problems.push(format!(
-                        "{}: {}\n  fails, but not as KNOWN_GAPS says ({}):\n  {}",
-                        st.place, st.flat, KNOWN_GAPS[g].1, out.stderr
-                    ));
-                }
-            }
-            (false, None) => problems.push(format!(
-                "{}: {}\n  {what}, got exit {:?}:\n  {}",
-                st.place, st.flat, out.code, out.stderr
-            )),
-            (true, Some(g)) => problems.push(format!(
-                "{}: {}\n  behaves now: take it out of KNOWN_GAPS ({})",
-                st.place, st.flat, KNOWN_GAPS[g].1
-            )),
-        }
+    Suite {
+        dir: "tests/acceptance/netbsd",
+        target: "netbsd",
+        counts: (677, 60),
+        known_gaps: KNOWN_GAPS,
+        refusal,
     }
-    // The scripts feed their statements in groups: each data file as one `-f` file must report
-    // one error per statement that fails on its own, and compile when none does.
-    for path in data_files() {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let alone = all
-            .iter()
-            .zip(&outcomes)
-            .filter(|(st, out)| st.place.starts_with(&format!("{name}:")) && out.code != Some(0))
-            .count();
-        let out = compile(&path);
-        let errors = out
-            .stderr
-            .lines()
-            .filter(|l| l.contains(": error:"))
-            .count();
-        let want = if alone == 0 { Some(0) } else { Some(1) };
-        if errors != alone || out.code != want {
-            problems.push(format!(
-                "{name} as one file: exit {:?} and {errors} errors, \
-                 want exit {want:?} and {alone} (one per statement failing alone)",
-                out.code
-            ));
-        }
-    }
-    for (g, (sub, why)) in KNOWN_GAPS.iter().enumerate() {
-        eprintln!(
-            "known gap: {:3} statements with {sub:?}: {why}",
-            gap_hits[g]
-        );
-        if gap_hits[g] == 0 {
-            problems.push(format!(
-                "KNOWN_GAPS entry {sub:?} matches no failing statement"
-            ));
-        }
-    }
-    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    .run();
 }

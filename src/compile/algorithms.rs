@@ -34,6 +34,15 @@ const fn on(id: u8, key: KeyRule) -> Option<Support> {
     Some(Support { id, key, flags: 0 })
 }
 
+/// Known to the language but absent from the target, which has no number for it.
+const fn absent(why: &'static str) -> Option<Support> {
+    Some(Support {
+        id: 0,
+        key: KeyRule::Refused(why),
+        flags: 0,
+    })
+}
+
 const fn with_flags(id: u8, key: KeyRule, flags: u32) -> Option<Support> {
     Some(Support { id, key, flags })
 }
@@ -109,8 +118,7 @@ const ENCRYPT: &[Row<EncryptAlgorithm>] = {
         // with 160 to 288-bit keys (an AES key and a 32-bit salt).
         (AesGcm16, [on(20, AES_SALTED), on(20, AES_SALTED), None]),
         (AesGmac, [on(23, AES_SALTED), None, None]),
-        // FreeBSD 15 only, under a number not confirmed from its headers; FreeBSD 14 lacks it.
-        (Chacha20Poly1305, [None, None, None]),
+        (Chacha20Poly1305, [None, absent(CHACHA_ON_FREEBSD), None]),
     ]
 };
 
@@ -161,7 +169,7 @@ const AUTH: &[Row<AuthAlgorithm>] = {
             AesXcbcMac,
             [
                 on(9, Sizes(&[128])),
-                on(9, Sizes(&[128])),
+                on(9, XCBC_ON_FREEBSD),
                 on(9, Sizes(&[128])),
             ],
         ),
@@ -173,7 +181,7 @@ const AUTH: &[Row<AuthAlgorithm>] = {
             Null,
             [
                 on(251, NULL_AUTH_ON_NETBSD),
-                on(251, KeyRule::Keyless),
+                on(251, NULL_AUTH_ON_FREEBSD),
                 on(251, KeyRule::Keyless),
             ],
         ),
@@ -189,13 +197,38 @@ const NULL_AUTH_ON_NETBSD: KeyRule = KeyRule::Refused(
      takes none (leave out -A for ESP without authentication)",
 );
 
+/// FreeBSD 14's kernel (sys/netipsec/key.c, sobomax/freebsd14_vendor 0f7ff3427c99):
+/// `supported_aalgs` holds null, hmac-sha1, hmac-sha2-256/384/512 and the AES-GMAC ones;
+/// `supported_ealgs` null, aes-cbc, aes-ctr, aes-gcm-16 and aes-gmac; `supported_calgs`
+/// deflate alone. Its setkey (sbin/setkey/token.l, same tree) still spells aes-xcbc-mac, oui
+/// and lzs, and the kernel refuses the SA.
+const XCBC_ON_FREEBSD: KeyRule = KeyRule::Refused(
+    "FreeBSD 14's kernel refuses aes-xcbc-mac: key.c's supported_aalgs lacks it (it offers \
+     hmac-sha1, hmac-sha2-256, hmac-sha2-384 and hmac-sha2-512)",
+);
+
+/// FreeBSD 14's ah_init0 (sys/netipsec/xform_ah.c, sobomax/freebsd14_vendor 0f7ff3427c99)
+/// refuses an SA without an authentication key, null included, for AH and for ESP with -A.
+const NULL_AUTH_ON_FREEBSD: KeyRule = KeyRule::Refused(
+    "FreeBSD's kernel refuses authentication null: ah_init0 wants an authentication key, and \
+     null takes none (leave out -A for ESP without authentication)",
+);
+
+/// Neither FreeBSD 14's setkey (token.l) nor its kernel (key.c supported_ealgs, pfkeyv2.h has
+/// no SADB_X_EALG_CHACHA20POLY1305) knows it, in sobomax/freebsd14_vendor 0f7ff3427c99.
+const CHACHA_ON_FREEBSD: &str = "FreeBSD 14 has no chacha20-poly1305: neither its setkey nor \
+     its kernel (key.c supported_ealgs, pfkeyv2.h) knows it";
+
+const COMPRESS_ON_FREEBSD: KeyRule =
+    KeyRule::Refused("FreeBSD's kernel compresses with deflate only (key.c supported_calgs)");
+
 const COMPRESS: &[Row<CompressAlgorithm>] = {
     use CompressAlgorithm::*;
     use KeyRule::Keyless as NoKey;
     &[
-        (Oui, [on(1, NoKey), on(1, NoKey), None]),
+        (Oui, [on(1, NoKey), on(1, COMPRESS_ON_FREEBSD), None]),
         (Deflate, [on(2, NoKey), on(2, NoKey), on(2, NoKey)]),
-        (Lzs, [on(3, NoKey), on(3, NoKey), None]),
+        (Lzs, [on(3, NoKey), on(3, COMPRESS_ON_FREEBSD), None]),
     ]
 };
 
@@ -232,8 +265,13 @@ fn name_of_id<A: Copy>(
     name: fn(A) -> &'static str,
 ) -> Option<&'static str> {
     rows.iter()
-        .find(|(_, support)| support[column(dialect)].is_some_and(|s| s.id == id))
+        .find(|(_, support)| support[column(dialect)].is_some_and(|s| s.id == id && !is_absent(s)))
         .map(|(alg, _)| name(*alg))
+}
+
+/// A row made by [`absent`]: no number on that target.
+fn is_absent(s: Support) -> bool {
+    s.id == 0 && matches!(s.key, KeyRule::Refused(_))
 }
 
 /// The setkey name of encryption algorithm number `id` on `dialect` (the first of aliases).

@@ -333,6 +333,10 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     }
     if let Some(alg) = &algs.compress {
         match algorithms::compress(alg.value, cx.dialect) {
+            Some(Support {
+                key: KeyRule::Refused(why),
+                ..
+            }) => errors.push(alg.span, why),
             Some(support) => encrypt_id = support.id,
             None => errors.push(
                 alg.span,

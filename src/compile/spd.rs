@@ -210,6 +210,12 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
         Some(PolicyAction::Entrust) => IPSEC_POLICY_ENTRUST,
         Some(PolicyAction::Bypass) => IPSEC_POLICY_BYPASS,
     };
+    if let (Some(PolicyAction::Entrust | PolicyAction::Bypass), Some(why)) = (
+        p.action,
+        crate::profile::of(cx.dialect).spd_refuses_bypass_entrust,
+    ) {
+        errors.push(spec.span, why);
+    }
     let priority = match &p.priority {
         None if cx.dialect == Dialect::Linux => PRIORITY_DEFAULT,
         None => 0,
