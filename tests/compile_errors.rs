@@ -141,15 +141,16 @@ fn tcp_md5_and_the_tcp_satype_are_rejected_on_linux() {
     );
 }
 
+/// `-C oui` has no Linux number (net/xfrm/xfrm_algo.c calg_list: deflate, lzs, lzjh).
 #[test]
-fn compression_lzs_is_rejected_on_linux() {
+fn compression_oui_is_rejected_on_linux() {
     let mut s = sa("10.0.0.1", "10.0.0.2", SaProtocol::IpComp, 0x1000);
-    s.algorithms.compress = Some(at(CompressAlgorithm::Lzs, 50, 53));
+    s.algorithms.compress = Some(at(CompressAlgorithm::Oui, 50, 53));
     assert_eq!(
         error(StatementKind::Add(s), Dialect::Linux),
         (
             span(50, 53),
-            "compression algorithm lzs is not supported on linux".to_string()
+            "compression algorithm oui is not supported on linux".to_string()
         )
     );
 }
