@@ -231,7 +231,10 @@ const COMPRESS: &[Row<CompressAlgorithm>] = {
         // Linux: net/xfrm/xfrm_algo.c calg_list has lzs (SADB_X_CALG_LZS, pfkey_supported),
         // and ipsec-tools' token.l takes the name; whether the kernel can run it is its
         // SADB_REGISTER reply's to say.
-        (Lzs, [on(3, NoKey), on(3, COMPRESS_ON_FREEBSD), on(3, NoKey)]),
+        (
+            Lzs,
+            [on(3, NoKey), on(3, COMPRESS_ON_FREEBSD), on(3, NoKey)],
+        ),
     ]
 };
 

@@ -189,9 +189,18 @@ pub(crate) fn parse_if_hw_offload(r: &mut Reader) -> Result<IfHwOffload, FieldEr
     r.need(4, "sadb_x_if_hw_offl")?;
     let flags = r.u32()?;
     let rest = r.rest();
-    let name = rest.split(|&b| b == 0).next().unwrap_or_default();
+    // A name the encoder could write back: text, NUL-terminated within its 32-byte field.
+    let field = rest.get(..IF_HW_OFFL_NAME_LEN).unwrap_or(rest);
+    let Some(end) = field.iter().position(|&b| b == 0) else {
+        return Err(FieldError::new(
+            4,
+            "sadb_x_if_hw_offl interface name is not NUL-terminated within 32 bytes",
+        ));
+    };
+    let ifname = std::str::from_utf8(&field[..end])
+        .map_err(|_| FieldError::new(4, "sadb_x_if_hw_offl interface name is not text"))?;
     Ok(IfHwOffload {
         flags,
-        ifname: String::from_utf8_lossy(name).into_owned(),
+        ifname: ifname.to_string(),
     })
 }
