@@ -19,6 +19,9 @@ pub struct Profile {
     pub security_context: Feature,
     /// `-P DIR prio ...`.
     pub policy_priority: Feature,
+    /// Options taken from a later release of the system's setkey, sent as that one sends
+    /// them, with a warning: (this release, the later one).
+    pub later_release: Option<(&'static str, &'static str)>,
     /// Why the kernel refuses `entrust` and `bypass` in the SPD (spdadd, spdupdate,
     /// spddelete), when it does.
     pub spd_refuses_bypass_entrust: Option<&'static str>,
@@ -60,6 +63,7 @@ const NETBSD: Profile = Profile {
         "NetBSD's libipsec is built without policy priorities (HAVE_PFKEY_POLICY_PRIORITY): \
          its setkey fails this with \"Policy priority not compiled in\"",
     ),
+    later_release: None,
     spd_refuses_bypass_entrust: None,
 };
 
@@ -71,6 +75,9 @@ const FREEBSD: Profile = Profile {
     fwd_policy: FwdPolicy::Refused,
     security_context: Feature::Refused("-ctx (a security context) exists only on linux"),
     policy_priority: Feature::Sent,
+    // FreeBSD 14's sbin/setkey/token.l (sobomax/freebsd14_vendor 0f7ff3427c99) has none of
+    // -natt, -natt_mtu, -esn and -hwif, which FreeBSD 15's setkey and pfkeyv2.h add.
+    later_release: Some(("FreeBSD 14", "FreeBSD 15")),
     // sys/netipsec/key.c key_spdadd and key_spddelete (sobomax/freebsd14_vendor 0f7ff3427c99)
     // take only discard, none and ipsec and answer EINVAL to anything else.
     spd_refuses_bypass_entrust: Some(
@@ -85,6 +92,7 @@ const LINUX: Profile = Profile {
     fwd_policy: FwdPolicy::Forward,
     security_context: Feature::Sent,
     policy_priority: Feature::Sent,
+    later_release: None,
     spd_refuses_bypass_entrust: None,
 };
 

@@ -3,6 +3,7 @@
 mod compile_support;
 
 use compile_support::*;
+use setkey::compile::Operation;
 use setkey::lang::*;
 use setkey::pfkey::consts::*;
 use setkey::pfkey::{
@@ -362,8 +363,18 @@ fn freebsd_natt_extensions_sit_between_sa2_and_the_addresses() {
 fn freebsd_esn_sets_its_flag() {
     let mut s = esp_aes_sha1();
     s.options.esn = Some(span(33, 37));
-    let m = send(StatementKind::Add(s), Dialect::FreeBsd);
+    let m = send(StatementKind::Add(s.clone()), Dialect::FreeBsd);
     assert_eq!(m.extensions[2], sa_ext(0x1000, 3, 12, 0x440));
+    // FreeBSD 14's sbin/setkey/token.l has no -esn: sent as FreeBSD 15 sends it, with a warning.
+    let all = ops(StatementKind::Add(s), Dialect::FreeBsd).unwrap();
+    let Some(Operation::Warning(w)) = all.first() else {
+        panic!("{all:?}")
+    };
+    assert_eq!(w.span, span(33, 37));
+    assert_eq!(
+        w.message,
+        "-esn is FreeBSD 15's: FreeBSD 14's setkey does not take it"
+    );
 }
 
 #[test]

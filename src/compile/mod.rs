@@ -217,6 +217,16 @@ impl Cx<'_> {
         }
     }
 
+    /// Warns that `option` is a later release's (see `Profile::later_release`).
+    fn later_release_option(self, option: &str, span: Span) {
+        if let Some((this, later)) = crate::profile::of(self.dialect).later_release {
+            self.warn(
+                span,
+                format!("{option} is {later}'s: {this}'s setkey does not take it"),
+            );
+        }
+    }
+
     fn warn(self, span: Span, message: impl Into<String>) {
         self.warnings
             .borrow_mut()

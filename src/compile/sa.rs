@@ -152,6 +152,7 @@ fn sa_flags(cx: Cx, s: &SaStatement, errors: &mut Errors) -> u32 {
             .check(cx.require(&[Dialect::FreeBsd], "-esn", span))
             .is_some()
         {
+            cx.later_release_option("-esn", span);
             flags |= SADB_X_SAFLAGS_ESN;
         }
     }
@@ -354,7 +355,12 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     let ctx = security_context(cx, &o.ctx, &mut errors);
     if let Some(h) = &o.hwif {
         // FreeBSD's setkey accepts -hwif on add but never sends it; neither do we.
-        errors.check(cx.require(&[Dialect::FreeBsd], "-hwif", h.span));
+        if errors
+            .check(cx.require(&[Dialect::FreeBsd], "-hwif", h.span))
+            .is_some()
+        {
+            cx.later_release_option("-hwif", h.span);
+        }
     }
     let natt = natt_extensions(cx, s, &mut errors);
 
@@ -396,7 +402,12 @@ fn natt_extensions(cx: Cx, s: &SaStatement, errors: &mut Errors) -> NatT {
     let mut out = NatT::default();
     let o = &s.options;
     if let Some(mtu) = &o.natt_mtu {
-        errors.check(cx.require(&[Dialect::FreeBsd], "-natt_mtu", mtu.span));
+        if errors
+            .check(cx.require(&[Dialect::FreeBsd], "-natt_mtu", mtu.span))
+            .is_some()
+        {
+            cx.later_release_option("-natt_mtu", mtu.span);
+        }
         if o.natt.is_none() {
             errors.push(mtu.span, "-natt_mtu needs -natt");
         }
@@ -408,6 +419,7 @@ fn natt_extensions(cx: Cx, s: &SaStatement, errors: &mut Errors) -> NatT {
         {
             return out;
         }
+        cx.later_release_option("-natt", n.span);
         let (Some(sport), Some(dport)) = (n.value.sport, n.value.dport) else {
             errors.push(n.span, "-natt needs a [port] after each address on freebsd");
             return out;

@@ -46,6 +46,7 @@ pub(super) fn spd(
     let ctx = security_context(cx, &s.ctx, &mut errors);
     let hwif = s.hwif.as_ref().and_then(|h| {
         errors.check(cx.require(&[Dialect::FreeBsd], "-hwif", h.span))?;
+        cx.later_release_option("-hwif", h.span);
         Some(Extension::IfHwOffload(IfHwOffload {
             flags: 0,
             ifname: h.value.clone(),

@@ -203,9 +203,14 @@ pub fn ops(kind: StatementKind, dialect: Dialect) -> Result<Vec<Operation>, Vec<
     compile::compile_statement(&stmt(kind), &opts(dialect))
 }
 
-/// Compiles a statement that must produce exactly one `Send`.
+/// Compiles a statement that must produce exactly one `Send` (and any warnings).
 pub fn send(kind: StatementKind, dialect: Dialect) -> Message {
-    match ops(kind, dialect) {
+    let without_warnings = ops(kind, dialect).map(|v| {
+        v.into_iter()
+            .filter(|op| !matches!(op, Operation::Warning(_)))
+            .collect::<Vec<_>>()
+    });
+    match without_warnings {
         Ok(mut v) if v.len() == 1 => match v.remove(0) {
             Operation::Send(m) => m,
             other => panic!("expected Send on {dialect}, got {other:?}"),
