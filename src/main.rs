@@ -28,6 +28,11 @@ fn main() {
 }
 
 fn run(cli: &Cli) -> i32 {
+    // Host and service names in scripts, through this system's resolver, as the C setkey.
+    setkey::lang::names::set_resolvers(
+        setkey::lang::names::system_host,
+        setkey::lang::names::system_service,
+    );
     let Some(dialect) = cli.target.or_else(Dialect::host) else {
         eprintln!(
             "setkey: this host has no default PF_KEY dialect; give --target netbsd|freebsd|linux"

@@ -429,3 +429,17 @@ fn netbsd_warns_of_forms_it_changes_and_sends_them() {
     assert_eq!(stderr.matches(": warning: ").count(), 3, "{stderr}");
     assert!(stderr.contains("(stdin):4:7: error: "), "{stderr}");
 }
+
+/// Host names go through the system's resolver as in the C setkey (getaddrinfo); `-4` keeps
+/// the IPv4 addresses of `localhost`, so the one message holds 127.0.0.1 twice.
+#[test]
+fn host_names_are_resolved_by_the_system() {
+    let out = setkey(
+        &["-n", "-v", "--target", "netbsd", "-c"],
+        "add -4 localhost localhost esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.matches("type=3(ADD)").count(), 1, "{stdout}");
+    assert_eq!(stdout.matches("addr=127.0.0.1 ").count(), 2, "{stdout}");
+}

@@ -85,6 +85,7 @@ fn deleteall() -> DeleteAll {
         src: s.src,
         dst: s.dst,
         protocol: s.protocol,
+        other_pairs: Vec::new(),
     }
 }
 

@@ -93,7 +93,16 @@ pub fn compile_statement(
         warnings: &warnings,
     };
     let compiled = compile_kind(cx, opts, stmt);
-    let warnings = warnings.into_inner();
+    let mut warnings = warnings.into_inner();
+    // Each address pair of a host name says the same warnings: once is enough.
+    let mut said: Vec<Diagnostic> = Vec::new();
+    warnings.retain(|w| {
+        let new = !said.contains(w);
+        if new {
+            said.push(w.clone());
+        }
+        new
+    });
     if warnings.is_empty() {
         return compiled;
     }
@@ -112,6 +121,40 @@ pub fn compile_statement(
 }
 
 fn compile_kind(
+    cx: Cx,
+    opts: &CompileOptions,
+    stmt: &Statement,
+) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    // A host name with several addresses: the statement once per further address pair.
+    let pairs = match &stmt.kind {
+        StatementKind::Add(s) | StatementKind::Update(s) | StatementKind::Get(s) => &s.other_pairs,
+        StatementKind::DeleteAll(d) => &d.other_pairs,
+        _ => return compile_one(cx, opts, stmt),
+    };
+    let mut ops = compile_one(cx, opts, stmt)?;
+    for (src, dst) in pairs {
+        let mut kind = stmt.kind.clone();
+        match &mut kind {
+            StatementKind::Add(s) | StatementKind::Update(s) | StatementKind::Get(s) => {
+                (s.src, s.dst) = (src.clone(), dst.clone());
+                s.other_pairs.clear();
+            }
+            StatementKind::DeleteAll(d) => {
+                (d.src, d.dst) = (src.clone(), dst.clone());
+                d.other_pairs.clear();
+            }
+            _ => {}
+        }
+        let one = Statement {
+            kind,
+            span: stmt.span,
+        };
+        ops.extend(compile_one(cx, opts, &one)?);
+    }
+    Ok(ops)
+}
+
+fn compile_one(
     cx: Cx,
     opts: &CompileOptions,
     stmt: &Statement,

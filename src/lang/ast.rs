@@ -146,6 +146,9 @@ pub struct SaStatement {
     pub spi: Spanned<u32>,
     pub options: SaOptions,
     pub algorithms: Algorithms,
+    /// Further source and destination pairs when a host name has several addresses: the
+    /// statement is sent once for each (setkey's setkeymsg_add loops over them).
+    pub other_pairs: Vec<(Spanned<Host>, Spanned<Host>)>,
 }
 
 /// SA extension options; each keeps its span for target-dependent errors. Last one wins.
@@ -263,6 +266,8 @@ pub struct DeleteAll {
     pub src: Spanned<Host>,
     pub dst: Spanned<Host>,
     pub protocol: Spanned<SaProtocol>,
+    /// As `SaStatement::other_pairs`.
+    pub other_pairs: Vec<(Spanned<Host>, Spanned<Host>)>,
 }
 
 /// Port of a selector: `[any]` or `[N]`.

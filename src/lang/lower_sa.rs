@@ -16,7 +16,8 @@ pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let command = cx.next(&mut inner, at)?;
     let command_text = command.as_str();
     let flags = lower::address_flags(&mut inner);
-    let (src, dst) = host_pair(cx, &mut inner, flags, at)?;
+    let single = (!matches!(command_text, "add" | "update" | "get")).then_some(command_text);
+    let (src, dst, other_pairs) = split_pairs(host_pairs(cx, &mut inner, flags, at)?, single)?;
     let protocol = given_protocol(cx, &mut inner, dst.span);
     let esp_udp_oa = match cx.next_if(&mut inner, Rule::nat_oa) {
         Some(oa) => {
@@ -51,6 +52,7 @@ pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
         spi,
         options,
         algorithms: algs,
+        other_pairs,
     };
     match first_algorithm {
         Some(span) if !matches!(command_text, "add" | "update") => {
@@ -76,13 +78,14 @@ pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {
     let mut inner = pair.into_inner().peekable();
     let _command = cx.next(&mut inner, at)?;
     let flags = lower::address_flags(&mut inner);
-    let (src, dst) = host_pair(cx, &mut inner, flags, at)?;
+    let (src, dst, other_pairs) = split_pairs(host_pairs(cx, &mut inner, flags, at)?, None)?;
     let protocol = given_protocol(cx, &mut inner, dst.span);
     Ok(DeleteAll {
         flags,
         src,
         dst,
         protocol,
+        other_pairs,
     })
 }
 
@@ -121,37 +124,77 @@ fn protocol(cx: Cx, pair: Node<'_>) -> Spanned<SaProtocol> {
     }
 }
 
-fn host_pair(
-    cx: Cx,
-    inner: &mut Inner<'_>,
-    flags: AddressFlags,
-    at: Span,
-) -> Lowered<(Spanned<Host>, Spanned<Host>)> {
-    let src = host(cx, cx.next(inner, at)?, flags)?;
-    let dst = host(cx, cx.next(inner, at)?, flags)?;
-    values::check_same_family(src.value.addr, dst.value.addr, dst.span)?;
-    Ok((src, dst))
+/// Every pair of a source and a destination address of one family, in the order setkey's
+/// setkeymsg_add loops over them (a host name may have several addresses).
+type HostPairs = Vec<(Spanned<Host>, Spanned<Host>)>;
+
+fn host_pairs(cx: Cx, inner: &mut Inner<'_>, flags: AddressFlags, at: Span) -> Lowered<HostPairs> {
+    let mut srcs = host(cx, cx.next(inner, at)?, flags)?;
+    let mut dsts = host(cx, cx.next(inner, at)?, flags)?;
+    if srcs.len() == 1 && dsts.len() == 1 {
+        if let (Some(src), Some(dst)) = (srcs.pop(), dsts.pop()) {
+            values::check_same_family(src.value.addr, dst.value.addr, dst.span)?;
+            return Ok(vec![(src, dst)]);
+        }
+    }
+    let pairs: HostPairs = srcs
+        .iter()
+        .flat_map(|s| dsts.iter().map(move |d| (s.clone(), d.clone())))
+        .filter(|(s, d)| s.value.addr.is_ipv4() == d.value.addr.is_ipv4())
+        .collect();
+    match pairs.first() {
+        Some(_) => Ok(pairs),
+        None => Err(Diagnostic::new(
+            dsts.first().map_or(at, |d| d.span),
+            "no address of the source and of the destination is of one family",
+        )),
+    }
+}
+
+/// The first pair, and the others (sent as a message each); one pair only where `single`
+/// names the command that takes one (setkey: "multiple address specified").
+fn split_pairs(
+    pairs: HostPairs,
+    single: Option<&str>,
+) -> Lowered<(Spanned<Host>, Spanned<Host>, HostPairs)> {
+    let mut pairs = pairs.into_iter();
+    let Some((src, dst)) = pairs.next() else {
+        return Err(Diagnostic::new(Span::default(), "expected an address"));
+    };
+    let others: HostPairs = pairs.collect();
+    if let (Some(command), Some(_)) = (single, others.first()) {
+        return Err(Diagnostic::new(
+            Span {
+                start: src.span.start,
+                end: dst.span.end,
+            },
+            format!("{command} takes one address each, and a name here has several (multiple address specified)"),
+        ));
+    }
+    Ok((src, dst, others))
 }
 
 /// `addr`, `addr[port]` or `addr[any]` (port 0, as no port).
-fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Host>> {
+fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Vec<Spanned<Host>>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
     let addr_pair = inner
         .next()
         .ok_or_else(|| Diagnostic::new(span, "expected an address"))?;
     let addr_span = cx.span(&addr_pair);
-    let (addr, zone) = values::zoned_address(addr_pair.as_str(), addr_span)?;
-    values::check_flags(flags, addr, addr_span)?;
+    let addresses = values::host_addresses(addr_pair.as_str(), addr_span, flags)?;
     let port = match inner.next() {
         Some(p) if p.as_rule() == Rule::port_any => None,
         Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
         None => None,
     };
-    Ok(Spanned {
-        value: Host { addr, port, zone },
-        span,
-    })
+    Ok(addresses
+        .into_iter()
+        .map(|(addr, zone)| Spanned {
+            value: Host { addr, port, zone },
+            span,
+        })
+        .collect())
 }
 
 fn sa_option(cx: Cx, pair: Node<'_>, options: &mut SaOptions) -> Lowered<()> {

@@ -11,6 +11,7 @@ mod lower_spd;
 mod machine;
 #[cfg(test)]
 mod machine_equivalence;
+pub mod names;
 mod parser;
 pub mod protocols;
 mod sa_checks;

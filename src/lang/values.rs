@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use super::ast::{AddressFlags, InterfaceName, KeyBytes, Span, Zone};
 use super::diag::Diagnostic;
+use super::names;
 
 pub(crate) type Lowered<T> = Result<T, Diagnostic>;
 
@@ -51,10 +52,17 @@ pub(crate) fn port(text: &str, span: Span) -> Lowered<u16> {
             span,
             format!("port {text} is out of range (0-65535)"),
         )),
-        Err(_) => Err(Diagnostic::new(
-            span,
-            format!("service names are not resolved; give a port number instead of '{text}'"),
-        )),
+        Err(_) => match names::service(text) {
+            Some(Some(port)) => Ok(port),
+            Some(None) => Err(Diagnostic::new(
+                span,
+                format!("unknown service '{text}' (getservbyname, udp)"),
+            )),
+            None => Err(Diagnostic::new(
+                span,
+                format!("service names are not resolved; give a port number instead of '{text}'"),
+            )),
+        },
     }
 }
 
@@ -81,6 +89,44 @@ fn valid_scope(scope: &str) -> bool {
 /// A numeric IPv4/IPv6 address; an IPv6 `%scope` suffix is checked and not kept.
 pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
     zoned_address(text, span).map(|(addr, _)| addr)
+}
+
+/// The addresses of a host word: the numeric address itself, or what its name resolves to
+/// (of the family `-4`/`-6` ask for; `-n` takes numeric addresses only, as AI_NUMERICHOST).
+pub(crate) fn host_addresses(
+    text: &str,
+    span: Span,
+    flags: AddressFlags,
+) -> Lowered<Vec<(IpAddr, Option<Zone>)>> {
+    let numeric = zoned_address(text, span);
+    let resolvable = !text.contains(['%', ':'])
+        && !text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && !flags.numeric;
+    let Err(not_numeric) = numeric else {
+        let (addr, zone) = numeric?;
+        check_flags(flags, addr, span)?;
+        return Ok(vec![(addr, zone)]);
+    };
+    if !resolvable || not_numeric.message.contains("the SA protocol") {
+        return Err(not_numeric);
+    }
+    let Some(found) = names::host(text) else {
+        return Err(not_numeric);
+    };
+    let found = found.map_err(|e| Diagnostic::new(span, e))?;
+    let wanted: Vec<(IpAddr, Option<Zone>)> = found
+        .into_iter()
+        .filter(|(a, _)| !(flags.inet4_only && a.is_ipv6() || flags.inet6_only && a.is_ipv4()))
+        .map(|(a, scope)| (a, (scope != 0).then_some(Zone::Index(scope))))
+        .collect();
+    if wanted.is_empty() {
+        let family = if flags.inet4_only { "IPv4" } else { "IPv6" };
+        return Err(Diagnostic::new(
+            span,
+            format!("'{text}' has no {family} address"),
+        ));
+    }
+    Ok(wanted)
 }
 
 /// A numeric IPv4/IPv6 address and the zone of its `%scope` suffix.

@@ -83,6 +83,7 @@ pub fn sa(src: &str, dst: &str, protocol: SaProtocol, spi: u32) -> SaStatement {
         },
         options: SaOptions::default(),
         algorithms: Algorithms::default(),
+        other_pairs: Vec::new(),
     }
 }
 
