@@ -667,3 +667,20 @@ fn netbsd_prints_libipsecs_refusal_instead_of_the_entry() {
     );
     assert!(sp_entry(&tunnel_policy(0, 0), Dialect::NetBsd, &ctx(false)).contains("\tout ipsec\n"));
 }
+
+/// An if_ipsec(4) policy has ifnet scope and its interface's index in the priority field:
+/// FreeBSD's setkey -DP prints `scope=ifnet ifname=ipsec0` on the spid line (as FreeBSD 14
+/// systems show it, e.g. `spid=1 seq=3 pid=778 scope=ifnet ifname=ipsec0`).
+#[test]
+fn freebsd_ifnet_policies_name_their_interface() {
+    let policy = tunnel_policy(7, 2);
+    let mut named = ctx(false);
+    named.interface_name = &|i| (i == 7).then(|| "ipsec0".to_string());
+    let text = sp_entry(&policy, Dialect::FreeBsd, &named);
+    assert!(
+        text.contains("\tspid=9 seq=0 pid=1234 scope=ifnet ifname=ipsec0\n"),
+        "{text}"
+    );
+    let unnamed = sp_entry(&policy, Dialect::FreeBsd, &ctx(false));
+    assert!(unnamed.contains("scope=ifnet \n"), "{unnamed}");
+}

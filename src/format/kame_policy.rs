@@ -76,9 +76,17 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
             4 => "pcb".to_string(),
             n => n.to_string(),
         };
+        // An ifnet-scope policy (if_ipsec(4)) carries its interface's index where other
+        // policies have the priority; FreeBSD's setkey names it (`scope=ifnet ifname=ipsec0`).
+        let ifname = match policy.scope {
+            2 => (ctx.interface_name)(policy.priority)
+                .map(|name| format!("ifname={name}"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "\tspid={} seq={} pid={} scope={scope} ",
+            "\tspid={} seq={} pid={} scope={scope} {ifname}",
             policy.id, msg.header.seq, msg.header.pid
         );
     } else {
