@@ -110,6 +110,7 @@ pub fn replay(data: &[u8]) {
         raw_time: selector & 4 != 0,
         hex: selector & 8 != 0,
         json: selector & 16 != 0,
+        annotate: selector & 1 != 0,
         filter: if selector & 32 != 0 {
             vec![selector >> 6, 13]
         } else {

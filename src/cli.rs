@@ -108,6 +108,11 @@ pub struct Cli {
     #[arg(long, value_name = "TYPES", value_delimiter = ',')]
     pub filter: Vec<String>,
 
+    /// With -x: a one-line account of each message before it (`# ADD esp spi ...`), marking
+    /// the copies a BSD kernel wraps for promiscuous sockets.
+    #[arg(long)]
+    pub annotate: bool,
+
     /// With -x: print a table of message counts on exit.
     #[arg(long)]
     pub summary: bool,

@@ -149,6 +149,7 @@ fn monitor_options(cli: &Cli, dialect: Dialect) -> Result<monitor::MonitorOption
             raw_time: cli.monitor > 1,
             hex: cli.hex_dump(),
             json: cli.json,
+            annotate: cli.annotate,
             filter,
         },
         summary: cli.summary,

@@ -196,10 +196,17 @@ fn replay(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
     )
 }
 
+/// `replay` with `--annotate`: the summary line before each message.
+fn annotated(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
+    let mut args = vec!["--annotate"];
+    args.extend_from_slice(extra);
+    replay(dialect, &args, bytes)
+}
+
 #[test]
 fn text_rendering_per_dialect() {
     for dialect in Dialect::ALL {
-        let (status, text) = replay(dialect, &[], &wire(dialect));
+        let (status, text) = annotated(dialect, &[], &wire(dialect));
         assert_eq!(status, 0);
         insta::assert_snapshot!(format!("text_{dialect}"), text);
     }
@@ -217,7 +224,7 @@ fn json_rendering_per_dialect() {
 
 #[test]
 fn acquire_shows_the_flow_and_the_policy() {
-    let (_, text) = replay(
+    let (_, text) = annotated(
         Dialect::Linux,
         &["--filter", "acquire"],
         &wire(Dialect::Linux),
@@ -231,7 +238,7 @@ fn acquire_shows_the_flow_and_the_policy() {
 
 #[test]
 fn filter_and_summary() {
-    let (status, text) = replay(
+    let (status, text) = annotated(
         Dialect::NetBsd,
         &["--filter", "expire,delete", "--summary"],
         &wire(Dialect::NetBsd),
@@ -262,7 +269,7 @@ fn undecodable_messages_are_dumped_and_the_monitor_goes_on() {
     wrapped.extend_from_slice(&bad);
     let mut all = wrapped;
     all.append(&mut bytes);
-    let (status, text) = replay(Dialect::FreeBsd, &[], &all);
+    let (status, text) = annotated(Dialect::FreeBsd, &[], &all);
     assert_eq!(status, 0);
     assert!(text.contains("# undecodable message: extension"), "{text}");
     assert!(text.contains("# ACQUIRE"), "{text}");
@@ -271,13 +278,20 @@ fn undecodable_messages_are_dumped_and_the_monitor_goes_on() {
 #[test]
 fn timestamps_local_with_x_and_raw_with_xx() {
     let one = emit(&msg(SADB_FLUSH, 0, vec![]), Dialect::NetBsd).unwrap();
+    // As the C setkey's promisc(): the time, then kdebug_sadb's text, then a blank line.
     let (_, text) = replay(Dialect::NetBsd, &[], &one);
+    assert!(
+        text.starts_with("00:00:00.000000 \nsadb_msg{ version=2 type=9(FLUSH) "),
+        "{text}"
+    );
+    assert!(!text.contains("# "), "{text}");
+    let (_, text) = annotated(Dialect::NetBsd, &[], &one);
     assert!(
         text.starts_with("00:00:00.000000 \n# FLUSH unspec\n"),
         "{text}"
     );
     // A second -x makes -xx: seconds.microseconds since the epoch.
-    let (_, text) = replay(Dialect::NetBsd, &["-x"], &one);
+    let (_, text) = annotated(Dialect::NetBsd, &["-x"], &one);
     assert!(text.starts_with("0.000000 \n# FLUSH unspec\n"), "{text}");
 }
 
@@ -356,7 +370,7 @@ fn bsd_promiscuous_copies_are_marked_and_framed_by_the_inner_message() {
         bytes.extend_from_slice(&add);
         bytes.extend_from_slice(&add);
         bytes.extend_from_slice(&flush);
-        let (status, text) = replay(dialect, &["--summary"], &bytes);
+        let (status, text) = annotated(dialect, &["--summary"], &bytes);
         assert_eq!(status, 0);
         let summaries: Vec<&str> = text.lines().filter(|l| l.starts_with("# ")).collect();
         assert_eq!(

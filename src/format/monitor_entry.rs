@@ -13,6 +13,8 @@ pub struct View {
     pub raw_time: bool,
     pub hex: bool,
     pub json: bool,
+    /// `--annotate`: a summary line before each message (the C setkey prints none).
+    pub annotate: bool,
     /// Message types to show (empty: all).
     pub filter: Vec<u8>,
 }
@@ -58,15 +60,17 @@ pub fn render(
     }
     match &parsed {
         Ok(msg) => {
-            out.push_str(&format!(
-                "# {}{}\n",
-                monitor::summary(msg, view.dialect, secs),
-                if promiscuous_copy {
-                    format!(" {}", monitor::PROMISCUOUS_COPY)
-                } else {
-                    String::new()
-                }
-            ));
+            if view.annotate {
+                out.push_str(&format!(
+                    "# {}{}\n",
+                    monitor::summary(msg, view.dialect, secs),
+                    if promiscuous_copy {
+                        format!(" {}", monitor::PROMISCUOUS_COPY)
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
             out.push_str(&kdebug::render(msg, view.dialect));
         }
         Err(e) => {

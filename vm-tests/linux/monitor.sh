@@ -37,7 +37,7 @@ ip link add d0 type dummy && ip addr add 192.0.2.1/24 dev d0 && ip link set d0 u
 
 # Text monitor with a registration, so that the kernel sends ACQUIREs.
 # Started directly (not through the shell function) so that $! is the monitor itself.
-"$SETKEY" --target "$TARGET" -x --register esp --summary >"$work/text.out" 2>&1 &
+"$SETKEY" --target "$TARGET" -x --annotate --register esp --summary >"$work/text.out" 2>&1 &
 text_pid=$!
 # JSON monitor, ACQUIREs only.
 "$SETKEY" --target "$TARGET" -x --json --filter acquire >"$work/json.out" 2>&1 &

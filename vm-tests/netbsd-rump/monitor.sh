@@ -19,7 +19,7 @@ fail() {
 setkey -F
 setkey -FP
 # Started directly, not through the function, so that $! is the monitor's own pid.
-"$SETKEY" --target netbsd -x >"$work/text.out" 2>"$work/text.err" &
+"$SETKEY" --target netbsd -x --annotate >"$work/text.out" 2>"$work/text.err" &
 text_monitor=$!
 "$SETKEY" --target netbsd -x --json >"$work/json.out" 2>"$work/json.err" &
 json_monitor=$!

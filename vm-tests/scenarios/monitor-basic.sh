@@ -9,7 +9,7 @@ out=$work/monitor.out
 failed=0
 
 "$SETKEY" --target "$TARGET" -F
-"$SETKEY" --target "$TARGET" -x >"$out" 2>&1 &
+"$SETKEY" --target "$TARGET" -x --annotate >"$out" 2>&1 &
 monitor=$!
 sleep 1
 printf '%s\n' \
