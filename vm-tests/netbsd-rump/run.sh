@@ -100,6 +100,8 @@ echo "== big tables"
 sh "$top/vm-tests/scenarios/bigdump.sh" || status=1
 echo "== monitor"
 sh "$here/monitor.sh" || status=1
+echo "== NetBSD's own test statements, each applied and dumped"
+sh "$here/acceptance.sh" || status=1
 
 if [ "${VM_RECORD:-0}" = 1 ]; then
     grep '^----- BEGIN ' "$scenarios_out" | while read -r _ _ path; do
