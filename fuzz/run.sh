@@ -4,7 +4,7 @@
 # messages. Exits non-zero if any target stops on a crash, leak, timeout or out-of-memory;
 # libFuzzer leaves that input in fuzz/artifacts/TARGET/ (copy it to fuzz/regressions/TARGET/
 # to keep it as a test). Needs a nightly toolchain and cargo-fuzz.
-# Usage: fuzz/run.sh SECONDS [TARGET...]
+# Usage: fuzz/run.sh SECONDS [TARGET...]     (FUZZ_JOBS: targets at once, default nproc)
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -44,7 +44,7 @@ report() {
     echo "PASS fuzz $target ${seconds}s: ${done_line#*DONE } peak_rss_mb: $rss"
 }
 
-jobs_at_once=$(nproc)
+jobs_at_once=${FUZZ_JOBS:-$(nproc)}
 for ((i = 0; i < ${#targets[@]}; i += jobs_at_once)); do
     batch=("${targets[@]:i:jobs_at_once}")
     pids=()
