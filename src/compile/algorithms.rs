@@ -105,7 +105,8 @@ const ENCRYPT: &[Row<EncryptAlgorithm>] = {
                 with_flags(2, Sizes(&[64]), SADB_X_EXT_IV4B),
             ],
         ),
-        (TwofishCbc, [None, None, on(253, Range(0, 256))]),
+        // Linux net/xfrm/xfrm_algo.c: cbc(twofish), SADB_X_EALG_TWOFISHCBC, 128 to 256 bits.
+        (TwofishCbc, [None, None, on(253, Range(128, 256))]),
         (AesCbc, [on(12, AES), on(12, AES), on(12, AES)]),
         (RijndaelCbc, [on(12, AES), on(12, AES), on(12, AES)]),
         (
