@@ -38,10 +38,11 @@ report() {
         status=1
         return
     fi
-    local done_line rss
+    local done_line rss runs
     done_line=$(grep -E '^#[0-9]+.*DONE' "$logs/$target" | tail -n 1 || true)
+    runs=$(grep -E 'stat::number_of_executed_units' "$logs/$target" | awk '{print $2}' || true)
     rss=$(grep -E 'stat::peak_rss_mb' "$logs/$target" | awk '{print $2}' || true)
-    echo "PASS fuzz $target ${seconds}s: ${done_line#*DONE } peak_rss_mb: $rss"
+    echo "PASS fuzz $target ${seconds}s: $runs runs, ${done_line#*DONE } peak_rss_mb: $rss"
 }
 
 jobs_at_once=${FUZZ_JOBS:-$(nproc)}
