@@ -6,7 +6,9 @@ mod commands;
 use clap::Parser;
 
 use cli::Cli;
-use commands::{apply, check, decode, dump, flush, input, monitor, raw, script};
+use commands::{
+    apply, check, decode, dump, flush, input, interfaces, monitor, raw, resolve, script,
+};
 use setkey::compile::CompileOptions;
 use setkey::pfkey::Dialect;
 
@@ -29,10 +31,7 @@ fn main() {
 
 fn run(cli: &Cli) -> i32 {
     // Host and service names in scripts, through this system's resolver, as the C setkey.
-    setkey::lang::names::set_resolvers(
-        setkey::lang::names::system_host,
-        setkey::lang::names::system_service,
-    );
+    setkey::lang::names::set_resolvers(resolve::host, resolve::service);
     let Some(dialect) = cli.target.or_else(Dialect::host) else {
         eprintln!(
             "setkey: this host has no default PF_KEY dialect; give --target netbsd|freebsd|linux"
@@ -43,7 +42,7 @@ fn run(cli: &Cli) -> i32 {
         dialect,
         pid: std::process::id(),
         linux_fwd_copy: !cli.kernel_mode,
-        interface_index: setkey::compile::host_interface_index,
+        interface_index: interfaces::index_of,
         require_interfaces: !cli.dry_run,
     };
     if cli.not_an_option_d {

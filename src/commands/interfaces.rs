@@ -1,5 +1,5 @@
-//! `if_indextoname()`: the interface name setkey prints after the `%` of a scoped
-//! link-local address.
+//! This host's interfaces: `if_indextoname()` for the name setkey prints after the `%` of a
+//! scoped link-local address, `if_nametoindex()` for the zone of `fe80::1%em0` in a script.
 
 use setkey::pfkey::Dialect;
 
@@ -20,6 +20,14 @@ pub fn name_for(dialect: Dialect, index: u32) -> Option<String> {
     // SAFETY: on success `buf` holds a NUL-terminated name.
     let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
     Some(text.to_string_lossy().into_owned())
+}
+
+/// if_nametoindex(3): the index of interface `name` on this host.
+pub fn index_of(name: &str) -> Option<u32> {
+    let name = std::ffi::CString::new(name).ok()?;
+    // SAFETY: a NUL-terminated name; if_nametoindex only reads it.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index)
 }
 
 #[cfg(test)]

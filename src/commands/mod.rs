@@ -11,6 +11,7 @@ pub mod kernel_algorithms;
 pub mod monitor;
 pub mod protocols;
 pub mod raw;
+pub mod resolve;
 pub mod script;
 pub mod session;
 

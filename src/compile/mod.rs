@@ -29,14 +29,6 @@ pub struct CompileOptions {
     pub require_interfaces: bool,
 }
 
-/// if_nametoindex(3) of this host.
-pub fn host_interface_index(name: &str) -> Option<u32> {
-    let name = std::ffi::CString::new(name).ok()?;
-    // SAFETY: a NUL-terminated name; if_nametoindex only reads it.
-    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
-    (index != 0).then_some(index)
-}
-
 /// What to do with one compiled message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
