@@ -28,10 +28,22 @@ pub struct Support {
     pub id: u8,
     pub key: KeyRule,
     pub flags: u32,
+    /// Taken, with this warning, as the C setkey warns of it.
+    pub warning: Option<&'static str>,
 }
 
 const fn on(id: u8, key: KeyRule) -> Option<Support> {
-    Some(Support { id, key, flags: 0 })
+    with_flags(id, key, 0)
+}
+
+/// An obsolete name the C setkey still takes, warning of it.
+const fn obsolete(id: u8, key: KeyRule, warning: &'static str) -> Option<Support> {
+    Some(Support {
+        id,
+        key,
+        flags: 0,
+        warning: Some(warning),
+    })
 }
 
 /// Known to the language but absent from the target, which has no number for it.
@@ -40,12 +52,21 @@ const fn absent(why: &'static str) -> Option<Support> {
         id: 0,
         key: KeyRule::Refused(why),
         flags: 0,
+        warning: None,
     })
 }
 
 const fn with_flags(id: u8, key: KeyRule, flags: u32) -> Option<Support> {
-    Some(Support { id, key, flags })
+    Some(Support {
+        id,
+        key,
+        flags,
+        warning: None,
+    })
 }
+
+const SIMPLE: &str =
+    "obsolete algorithm simple: sent as null encryption with an empty key, as setkey does";
 
 const AES: KeyRule = KeyRule::Sizes(&[128, 192, 256]);
 /// AES key plus a 32-bit nonce or salt.
@@ -76,9 +97,9 @@ const ENCRYPT: &[Row<EncryptAlgorithm>] = {
         (
             Simple,
             [
-                on(11, KeyRule::EmptyKey),
-                on(11, KeyRule::EmptyKey),
-                on(11, KeyRule::EmptyKey),
+                obsolete(11, KeyRule::EmptyKey, SIMPLE),
+                obsolete(11, KeyRule::EmptyKey, SIMPLE),
+                obsolete(11, KeyRule::EmptyKey, SIMPLE),
             ],
         ),
         (

@@ -78,11 +78,8 @@ fn algorithm(cx: Cx, errors: &mut Errors, choice: Choice) -> Option<(Support, Op
         );
         return None;
     };
-    if name == "simple" {
-        cx.warn(
-            alg_span,
-            "obsolete algorithm simple: sent as null encryption with an empty key, as setkey does",
-        );
+    if let Some(warning) = support.warning {
+        cx.warn(alg_span, warning);
     }
     match (support.key, key) {
         (KeyRule::Refused(why), _) => {
