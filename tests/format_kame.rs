@@ -669,8 +669,9 @@ fn netbsd_prints_libipsecs_refusal_instead_of_the_entry() {
 }
 
 /// An if_ipsec(4) policy has ifnet scope and its interface's index in the priority field:
-/// FreeBSD's setkey -DP prints `scope=ifnet ifname=ipsec0` on the spid line (as FreeBSD 14
-/// systems show it, e.g. `spid=1 seq=3 pid=778 scope=ifnet ifname=ipsec0`).
+/// FreeBSD 14's lib/libipsec/pfkey_dump.c pfkey_spdump (sobomax/freebsd14_vendor
+/// 0f7ff3427c99) prints `scope=` and the scope's name with a blank (GETMSGV2S), then
+/// `ifname=NAME` when if_indextoname knows the index, then the newline.
 #[test]
 fn freebsd_ifnet_policies_name_their_interface() {
     let policy = tunnel_policy(7, 2);
