@@ -107,7 +107,7 @@ pub(crate) fn host_addresses(
         check_flags(flags, addr, span)?;
         return Ok(vec![(addr, zone)]);
     };
-    if !resolvable || not_numeric.message.contains("the SA protocol") {
+    if !resolvable || is_sa_protocol(text) {
         return Err(not_numeric);
     }
     let Some(found) = names::host(text) else {
@@ -127,6 +127,14 @@ pub(crate) fn host_addresses(
         ));
     }
     Ok(wanted)
+}
+
+/// An SA protocol keyword, which is never taken for a host name.
+fn is_sa_protocol(text: &str) -> bool {
+    matches!(
+        text,
+        "esp" | "esp-old" | "ah" | "ah-old" | "ipcomp" | "tcp" | "esp-udp"
+    )
 }
 
 /// A numeric IPv4/IPv6 address and the zone of its `%scope` suffix.
@@ -158,11 +166,7 @@ pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Z
     }
     let looks_numeric =
         addr_text.contains(':') || addr_text.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-    let is_protocol = matches!(
-        text,
-        "esp" | "esp-old" | "ah" | "ah-old" | "ipcomp" | "tcp" | "esp-udp"
-    );
-    let message = if is_protocol {
+    let message = if is_sa_protocol(text) {
         format!("expected an IPv4 or IPv6 address, found the SA protocol '{text}': is an address missing?")
     } else if looks_numeric {
         format!("'{text}' is not a valid IPv4 or IPv6 address")
