@@ -11,7 +11,8 @@ use std::process::Command;
 fn compile(target: &str, statement: &str) -> (Option<i32>, String) {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("freebsd14_rules");
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{:x}.conf", fxhash(statement)));
+    // The two tests run at once and share statements: the target keeps their files apart.
+    let file = dir.join(format!("{target}-{:x}.conf", fxhash(statement)));
     std::fs::write(&file, format!("{statement}\n")).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
         .args(["-n", "--target", target, "-f"])
