@@ -10,6 +10,7 @@ use commands::{
     apply, check, decode, dump, flush, input, interfaces, monitor, raw, resolve, script,
 };
 use setkey::compile::CompileOptions;
+use setkey::format::rejection::ScriptSource;
 use setkey::pfkey::Dialect;
 
 fn main() {
@@ -82,6 +83,10 @@ fn run(cli: &Cli) -> i32 {
             verbose: cli.verbose,
             hex: cli.hex_dump(),
             compat_exit: cli.compat_exit,
+            source: match &cli.file {
+                Some(path) => ScriptSource::File(path.display().to_string()),
+                None => ScriptSource::Stdin,
+            },
         };
         return apply::run(&script, &opts);
     }

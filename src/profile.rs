@@ -3,6 +3,7 @@
 //! (the formatters' table, `format::profile`).
 
 use crate::format::profile::{self as dump, DumpProfile};
+use crate::format::rejection::RejectionReport;
 use crate::pfkey::Dialect;
 
 /// One system's row.
@@ -25,6 +26,13 @@ pub struct Profile {
     /// Why the kernel refuses `entrust` and `bypass` in the SPD (spdadd, spdupdate,
     /// spddelete), when it does.
     pub spd_refuses_bypass_entrust: Option<&'static str>,
+    /// How its setkey reports a statement of `-f FILE` that the kernel rejected.
+    pub kernel_rejection: RejectionReport,
+    /// Why the kernel refuses an ESP or AH SA whose SPI is below 256, when it does.
+    pub refuses_reserved_spis: Option<&'static str>,
+    /// Why the kernel refuses an SA with only one of the hard and soft lifetimes, when it
+    /// does.
+    pub lifetimes_in_pairs: Option<&'static str>,
 }
 
 /// What a system's setkey does with `-P fwd`.
@@ -65,6 +73,18 @@ const NETBSD: Profile = Profile {
     ),
     later_release: None,
     spd_refuses_bypass_entrust: None,
+    kernel_rejection: RejectionReport::FileComma,
+    // sys/netipsec/key.c: key_mature refuses ESP and AH SPIs up to 255; key_add and
+    // key_update need both lifetime extensions or neither (both EINVAL, also seen on the
+    // NetBSD kernel harness: "key_mature: illegal range of SPI 100.", "key_add: invalid
+    // message is passed.").
+    refuses_reserved_spis: Some(
+        "NetBSD's kernel refuses ESP and AH SPIs below 256 (key_mature: illegal range of SPI)",
+    ),
+    lifetimes_in_pairs: Some(
+        "NetBSD's kernel takes the hard and soft lifetimes together or not at all: give both \
+         (-lh and -ls, or -bh and -bs)",
+    ),
 };
 
 // FreeBSD's libipsec has no priority syntax, but its kernel takes the priority from the
@@ -84,6 +104,17 @@ const FREEBSD: Profile = Profile {
         "FreeBSD's kernel refuses entrust and bypass in the SPD: key_spdadd and key_spddelete \
          take only discard, none and ipsec",
     ),
+    kernel_rejection: RejectionReport::ResultOfLine,
+    // sys/netipsec/key.c (sobomax/freebsd14_vendor 0f7ff3427c99): key_newsav refuses ESP
+    // and AH SPIs up to 255 ("illegal range of SPI"); key_add and key_updatelifetimes need
+    // both lifetime extensions or neither ("missing required header"), both EINVAL.
+    refuses_reserved_spis: Some(
+        "FreeBSD's kernel refuses ESP and AH SPIs below 256 (key_newsav: illegal range of SPI)",
+    ),
+    lifetimes_in_pairs: Some(
+        "FreeBSD's kernel takes the hard and soft lifetimes together or not at all: give both \
+         (-lh and -ls)",
+    ),
 };
 
 const LINUX: Profile = Profile {
@@ -94,6 +125,9 @@ const LINUX: Profile = Profile {
     policy_priority: Feature::Sent,
     later_release: None,
     spd_refuses_bypass_entrust: None,
+    kernel_rejection: RejectionReport::ResultOfLine,
+    refuses_reserved_spis: None,
+    lifetimes_in_pairs: None,
 };
 
 /// The row of `dialect`.

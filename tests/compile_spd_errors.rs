@@ -258,7 +258,7 @@ fn icmp_type_needs_an_icmp_protocol() {
 #[test]
 fn compile_collects_the_errors_of_every_statement() {
     let mut bad_key = esp(EncryptAlgorithm::AesCbc, Some(15));
-    bad_key.spi.value = 1;
+    bad_key.spi.value = 0x1000;
     let good = stmt(StatementKind::SpdFlush);
     let stmts = vec![
         stmt(StatementKind::Add(bad_key)),

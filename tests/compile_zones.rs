@@ -46,7 +46,7 @@ fn scope_ids(m: &Message) -> Vec<u32> {
 fn numeric_zones_are_sent_as_scope_ids() {
     for d in Dialect::ALL {
         let m = compiled(
-            "add fe80::1%2 fe80::2%3 esp 1 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
+            "add fe80::1%2 fe80::2%3 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
             &opts(d),
         )
         .unwrap();
@@ -58,7 +58,7 @@ fn numeric_zones_are_sent_as_scope_ids() {
         .unwrap();
         assert_eq!(scope_ids(&m), [6, 7, 4, 5], "{d}");
         let m = compiled(
-            "add fe80::1 fe80::2 esp 1 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
+            "add fe80::1 fe80::2 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
             &opts(d),
         )
         .unwrap();
@@ -70,13 +70,13 @@ fn numeric_zones_are_sent_as_scope_ids() {
 fn interface_zones_are_looked_up() {
     // The test lookup knows em0 and lo0, both index 1.
     let m = compiled(
-        "add fe80::1%em0 fe80::2%lo0 esp 1 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
+        "add fe80::1%em0 fe80::2%lo0 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
         &opts(Dialect::NetBsd),
     )
     .unwrap();
     assert_eq!(scope_ids(&m), [1, 1]);
     let err = compiled(
-        "add fe80::1%em9 fe80::2 esp 1 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
+        "add fe80::1%em9 fe80::2 esp 0x1000 -E aes-cbc 0x00112233445566778899aabbccddeeff;",
         &opts(Dialect::NetBsd),
     )
     .unwrap_err();

@@ -149,31 +149,31 @@ fn one_address_each_where_setkey_takes_one() {
 fn names_that_cannot_be_used_are_errors() {
     assert_eq!(
         error(&format!(
-            "add -n one.example 198.51.100.2 esp 1 -E aes-cbc {KEY};"
+            "add -n one.example 198.51.100.2 esp 0x1000 -E aes-cbc {KEY};"
         )),
         "host names are not resolved; give a numeric IPv4 or IPv6 address instead of 'one.example'"
     );
     assert_eq!(
         error(&format!(
-            "add v6.example one.example esp 1 -E aes-cbc {KEY};"
+            "add v6.example one.example esp 0x1000 -E aes-cbc {KEY};"
         )),
         "address family mismatch: the source is IPv6, the destination is IPv4"
     );
     assert_eq!(
         error(&format!(
-            "add two-v6.example one.example esp 1 -E aes-cbc {KEY};"
+            "add two-v6.example one.example esp 0x1000 -E aes-cbc {KEY};"
         )),
         "no address of the source and of the destination is of one family"
     );
     assert_eq!(
         error(&format!(
-            "add -4 v6.example one.example esp 1 -E aes-cbc {KEY};"
+            "add -4 v6.example one.example esp 0x1000 -E aes-cbc {KEY};"
         )),
         "'v6.example' has no IPv4 address"
     );
     assert_eq!(
         error(&format!(
-            "add nowhere.example one.example esp 1 -E aes-cbc {KEY};"
+            "add nowhere.example one.example esp 0x1000 -E aes-cbc {KEY};"
         )),
         "'nowhere.example' does not resolve: no such host"
     );
@@ -195,7 +195,7 @@ fn a_resolved_link_local_address_keeps_its_scope_and_warnings_are_said_once() {
         ("fe80::1".into(), 0, 3)
     );
     let ops = compiled(
-        "add two.example one.example esp 1 -E simple;",
+        "add two.example one.example esp 0x1000 -E simple;",
         Dialect::NetBsd,
     )
     .unwrap();

@@ -144,7 +144,7 @@ fn issue_cases() -> Vec<Case> {
         case(
             "10,000 bad statements are cut at --max-errors",
             &["--target", "netbsd", "-c"],
-            "add 10.0.0.1 10.0.0.2 esp 1 -E aes-cbc 0x00;\n".repeat(10_000),
+            "add 10.0.0.1 10.0.0.2 esp 4096 -E aes-cbc 0x00;\n".repeat(10_000),
             1,
             "setkey: 9900 more errors not shown (--max-errors 100)",
         ),
@@ -399,9 +399,9 @@ fn key_cases() -> Vec<Case> {
         for len in [bytes - 1, bytes + 1] {
             let key = "ab".repeat(len);
             let stmt = if flag == "-E" {
-                format!("add 10.0.0.1 10.0.0.2 esp 1 -E {alg} 0x{key};")
+                format!("add 10.0.0.1 10.0.0.2 esp 4096 -E {alg} 0x{key};")
             } else {
-                format!("add 10.0.0.1 10.0.0.2 ah 1 -A {alg} 0x{key};")
+                format!("add 10.0.0.1 10.0.0.2 ah 4096 -A {alg} 0x{key};")
             };
             v.push(script(
                 &format!("{target}: {alg} with a {len}-byte key"),

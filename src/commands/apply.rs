@@ -3,6 +3,7 @@
 
 use setkey::compile::CompileOptions;
 use setkey::format::kame::{self, DumpContext};
+use setkey::format::rejection::{self, ScriptSource, Stream};
 use setkey::lang::{diag, Span};
 use setkey::pfkey::consts::*;
 use setkey::pfkey::{self, Dialect, Extension, Message};
@@ -18,6 +19,7 @@ pub struct ApplyOptions {
     pub verbose: bool,
     pub hex: bool,
     pub compat_exit: bool,
+    pub source: ScriptSource,
 }
 
 /// Exit status: 0 when every statement succeeded, 1 when any failed (0 with `--compat-exit`
@@ -49,7 +51,7 @@ pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
             Ok(Outcome::KernelError(text)) => {
                 failed = true;
                 let lines = lines.get_or_insert_with(|| diag::LineIndex::new(&script.text));
-                report_kernel_error(script, lines, step.statement, &text);
+                report_kernel_error(script, lines, step.statement, &text, opts);
             }
             Err(e) => {
                 eprintln!("setkey: {e}");
@@ -184,9 +186,22 @@ fn status(dialect: Dialect, msg_type: u8, errno: u8) -> Outcome {
     }
 }
 
-fn report_kernel_error(script: &Script, lines: &diag::LineIndex, statement: Span, text: &str) {
+/// The C tool's line for the rejection (its `lineno` is the line of the statement's `;`),
+/// then the rejection as a diagnostic at the statement's start.
+fn report_kernel_error(
+    script: &Script,
+    lines: &diag::LineIndex,
+    statement: Span,
+    text: &str,
+    opts: &ApplyOptions,
+) {
     let (line, col) = lines.line_col(statement.start);
-    println!("The result of line {line}: {text}.");
+    let (end_line, _) = lines.line_col(statement.end.saturating_sub(1).max(statement.start));
+    let report = setkey::profile::of(opts.compile.dialect).kernel_rejection;
+    match rejection::line(report, &opts.source, end_line, text) {
+        (Stream::Stdout, text) => println!("{text}"),
+        (Stream::Stderr, text) => eprintln!("{text}"),
+    }
     eprintln!(
         "{}:{line}:{col}: error: the kernel rejected this statement: {text}",
         script.name

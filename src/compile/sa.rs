@@ -218,11 +218,14 @@ fn sa_and_sa2(
 
 fn lifetimes(cx: Cx, s: &SaStatement, errors: &mut Errors) -> Vec<Extension> {
     let o = &s.options;
+    let mut bytes_refused = false;
     for bytes in [&o.lifetime_hard_bytes, &o.lifetime_soft_bytes]
         .into_iter()
         .flatten()
     {
-        errors.check(cx.require(IPSEC_TOOLS, "byte lifetimes (-bh, -bs)", bytes.span));
+        bytes_refused |= errors
+            .check(cx.require(IPSEC_TOOLS, "byte lifetimes (-bh, -bs)", bytes.span))
+            .is_none();
     }
     let mut out = Vec::new();
     let value = |v: &Option<Spanned<u64>>| v.as_ref().map_or(0, |v| v.value);
@@ -248,6 +251,18 @@ fn lifetimes(cx: Cx, s: &SaStatement, errors: &mut Errors) -> Vec<Extension> {
                     usetime: 0,
                 },
             ));
+        }
+    }
+    let paired = crate::profile::of(cx.dialect).lifetimes_in_pairs;
+    if let (Some(why), 1, false) = (paired, out.len(), bytes_refused) {
+        let given = [
+            &o.lifetime_hard_secs,
+            &o.lifetime_hard_bytes,
+            &o.lifetime_soft_secs,
+            &o.lifetime_soft_bytes,
+        ];
+        if let Some(option) = given.into_iter().flatten().find(|v| v.value != 0) {
+            errors.push(option.span, why);
         }
     }
     out
@@ -348,6 +363,13 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     }
     let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, auth_id, encrypt_id, flags);
     let lifetime_exts = lifetimes(cx, s, &mut errors);
+    if let (Some(why), Some(satype)) =
+        (crate::profile::of(cx.dialect).refuses_reserved_spis, satype)
+    {
+        if matches!(satype, SADB_SATYPE_ESP | SADB_SATYPE_AH) && s.spi.value <= 255 {
+            errors.push(s.spi.span, why);
+        }
+    }
     let o = &s.options;
     let ctx = security_context(cx, &o.ctx, &mut errors);
     if let Some(h) = &o.hwif {

@@ -12,4 +12,5 @@ pub mod monitor;
 pub mod monitor_entry;
 pub mod names;
 pub mod profile;
+pub mod rejection;
 pub mod short;
