@@ -216,7 +216,14 @@ fn sa_and_sa2(
     (sa, sa2, replay_ext)
 }
 
-fn lifetimes(cx: Cx, s: &SaStatement, errors: &mut Errors) -> Vec<Extension> {
+/// The hard and soft lifetimes; `checked_in_pairs`: refuse one without the other where the
+/// kernel does (it reads them only for ADD and UPDATE).
+fn lifetimes(
+    cx: Cx,
+    s: &SaStatement,
+    errors: &mut Errors,
+    checked_in_pairs: bool,
+) -> Vec<Extension> {
     let o = &s.options;
     let mut bytes_refused = false;
     for bytes in [&o.lifetime_hard_bytes, &o.lifetime_soft_bytes]
@@ -253,7 +260,9 @@ fn lifetimes(cx: Cx, s: &SaStatement, errors: &mut Errors) -> Vec<Extension> {
             ));
         }
     }
-    let paired = crate::profile::of(cx.dialect).lifetimes_in_pairs;
+    let paired = crate::profile::of(cx.dialect)
+        .lifetimes_in_pairs
+        .filter(|_| checked_in_pairs);
     if let (Some(why), 1, false) = (paired, out.len(), bytes_refused) {
         let given = [
             &o.lifetime_hard_secs,
@@ -362,7 +371,7 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
         }
     }
     let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, auth_id, encrypt_id, flags);
-    let lifetime_exts = lifetimes(cx, s, &mut errors);
+    let lifetime_exts = lifetimes(cx, s, &mut errors, true);
     if let (Some(why), Some(satype)) =
         (crate::profile::of(cx.dialect).refuses_reserved_spis, satype)
     {
@@ -516,22 +525,42 @@ pub(super) fn get_or_delete(
     })
 }
 
-/// `getspi` (ipsec-tools): a LARVAL SA, with the SPI pinned when one is given.
+/// `getspi` (NetBSD): built as `add` builds its message, without keys: lifetimes, the SPI
+/// range (min = max = the SPI, when one is given), SA, SA2, NAT-T type and ports for
+/// esp-udp, SRC, DST. The kernel answers with a LARVAL SA.
 pub(super) fn getspi(cx: Cx, s: &SaStatement, span: Span) -> Result<Message, Vec<Diagnostic>> {
     cx.require(IPSEC_TOOLS, "getspi", span)
         .map_err(|e| vec![e])?;
-    let mut m = get_or_delete(cx, s, SADB_GETSPI)?;
-    if s.spi.value != 0 {
-        m.extensions.insert(
-            0,
-            Extension::SpiRange(SpiRange {
+    let mut errors = Errors::default();
+    check_sa_families(s, &mut errors);
+    let satype = errors.check(cx.satype(s.protocol.value, s.protocol.span));
+    let flags = sa_flags(cx, s, &mut errors);
+    let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, 0, 0, flags);
+    let lifetime_exts = lifetimes(cx, s, &mut errors, false);
+    let natt = natt_extensions(cx, s, &mut errors);
+    let plen = full_prefix(s.src.value.addr);
+    let src = host_sockaddr(cx, &s.src.value, s.src.span, &mut errors);
+    let dst = host_sockaddr(cx, &s.dst.value, s.dst.span, &mut errors);
+    errors.finish(|| {
+        let mut m = cx.message(SADB_GETSPI, satype.unwrap_or(0));
+        let e = &mut m.extensions;
+        e.extend(lifetime_exts);
+        if s.spi.value != 0 {
+            e.push(Extension::SpiRange(SpiRange {
                 min: s.spi.value,
                 max: s.spi.value,
                 reserved: 0,
-            }),
-        );
-    }
-    Ok(m)
+            }));
+        }
+        e.push(Extension::Sa(sa));
+        e.push(Extension::Sa2(sa2));
+        e.extend(replay_ext);
+        e.extend(natt.before_addresses);
+        e.push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
+        e.push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
+        e.extend(natt.after_addresses);
+        m
+    })
 }
 
 /// `deleteall`: BSD kernels delete every SA between two hosts for a DELETE without SA;
