@@ -72,10 +72,12 @@ mod tests {
         );
     }
 
-    // NetBSD's crypto/dist/ipsec-tools/src/setkey/setkey.c 1.22 (2020-05-12) postproc:
-    // `warnx("%s,%d: %s", filename, lineno, errmsg)` in MODE_SCRIPT (no period; warnx adds
-    // the program name and the newline), `printf("%s.\n", errmsg)` otherwise. main() keeps
-    // the -f argument as the name, "-" included.
+    // NetBSD's crypto/dist/ipsec-tools/src/setkey/setkey.c 1.22 (christos, 2020-05-12)
+    // postproc: `warnx("%s,%d: %s", filename, lineno, errmsg)` in MODE_SCRIPT (no period;
+    // warnx adds the program name and the newline), `printf("%s.\n", errmsg)` otherwise;
+    // main() keeps the -f argument as the name, "-" included. Read in the copy of
+    // wataash/netbsd-src (f5798422), a tree with local edits elsewhere in this file; 1.18
+    // (maxv, 2018-05-28, in lparkes/netbsd-ZYBO) still printed "The result of line".
     #[test]
     fn netbsd_warns_with_the_file_and_line_on_stderr() {
         let file = ScriptSource::File("-".into());
