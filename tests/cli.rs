@@ -441,9 +441,15 @@ fn host_names_are_resolved_by_the_system() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert_eq!(stdout.matches("sadb_msg{ version=2 type=3 ").count(), 1, "{stdout}");
     assert_eq!(
-        stdout.matches("sockaddr{ len=16 family=2 port=0\n 7f000001  }\n").count(),
+        stdout.matches("sadb_msg{ version=2 type=3 ").count(),
+        1,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout
+            .matches("sockaddr{ len=16 family=2 port=0\n 7f000001  }\n")
+            .count(),
         2,
         "{stdout}"
     );
