@@ -11,7 +11,7 @@
 //! FreeBSD 14: sys/netipsec/key_debug.c, compiled into sbin/setkey (its Makefile's .PATH)
 //! with -DINET -DINET6 (sobomax/freebsd14_vendor 0f7ff3427c99).
 
-use crate::pfkey::Dialect;
+use crate::pfkey::{Dialect, MSG_TYPE_NAMES};
 
 /// Which of key_debug.c's printers an extension number goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,32 +161,8 @@ const FREEBSD_DECODERS: [(u16, Decoder); 8] = [
     (28, Address),
 ];
 
-/// kdebug_sadb_type's names (SADB_NAME(n) is `#n` without `SADB_`).
-const FREEBSD_MSG_NAMES: [&str; 23] = [
-    "RESERVED",
-    "GETSPI",
-    "UPDATE",
-    "ADD",
-    "DELETE",
-    "GET",
-    "ACQUIRE",
-    "REGISTER",
-    "EXPIRE",
-    "FLUSH",
-    "DUMP",
-    "X_PROMISC",
-    "X_PCHANGE",
-    "X_SPDUPDATE",
-    "X_SPDADD",
-    "X_SPDDELETE",
-    "X_SPDGET",
-    "X_SPDACQUIRE",
-    "X_SPDDUMP",
-    "X_SPDFLUSH",
-    "X_SPDSETIDX",
-    "X_SPDEXPIRE",
-    "X_SPDDELETE2",
-];
+/// kdebug_sadb_type's names (SADB_NAME(n) is `#n`): RESERVED to X_SPDDELETE2.
+const FREEBSD_MSG_NAMES: &[&str] = MSG_TYPE_NAMES.split_at(23).0;
 
 /// kdebug_sadb_exttype's names (without `SADB_EXT_` / `SADB_X_EXT_`).
 const FREEBSD_EXT_NAMES: [&str; 29] = [
@@ -246,7 +222,7 @@ pub const LINUX: KdebugProfile = KdebugProfile {
 };
 
 pub const FREEBSD: KdebugProfile = KdebugProfile {
-    type_names: Some((&FREEBSD_MSG_NAMES, &FREEBSD_EXT_NAMES)),
+    type_names: Some((FREEBSD_MSG_NAMES, &FREEBSD_EXT_NAMES)),
     ext_len_bytes: false,
     wording: Wording::FreeBsd,
     decoders: &FREEBSD_DECODERS,

@@ -61,7 +61,7 @@ stop "$json_pid"
 check monitor-acquire "$work/text.out" \
     "# ACQUIRE esp 192.0.2.1 -> 192.0.2.77" \
     "sadb_msg{ version=2 type=6 errno=0 satype=3" \
-    " c000024d  }" "sadb_x_policy{ type=2 dir=2 id=" " priority=" "sadb_comb{ auth="
+    " c000024d  }" "sadb_x_policy{ type=2 dir=2 id=" " priority=" "sadb_prop{ replay="
 check monitor-kdebug-add "$work/text.out" \
     "sadb_msg{ version=2 type=3 errno=0 satype=3" "sadb_ext{ len=2 type=1 }" \
     "sadb_sa{ spi=26214 replay=" "sockaddr{ len=16 family=2 port=0" " c0000203  }"
