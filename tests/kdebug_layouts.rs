@@ -466,6 +466,16 @@ fn early_returns() {
 }
 
 #[test]
+fn a_length_below_the_header_still_prints_the_header() {
+    let mut m = msg(9, 3, &[]);
+    m[4] = 1;
+    assert_eq!(
+        render_bytes(&m, NetBsd),
+        "sadb_msg{ version=2 type=9 errno=0 satype=3\n  len=1 reserved=0 seq=7 pid=42\n"
+    );
+}
+
+#[test]
 fn any_bytes_render_without_panicking() {
     let mut state: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move || {

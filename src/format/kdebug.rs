@@ -74,10 +74,8 @@ fn type_name(names: &'static [&'static str], n: usize) -> &'static str {
 pub fn render_bytes(bytes: &[u8], dialect: Dialect) -> String {
     let p = kdebug_profile::of(dialect);
     let mut out = String::new();
-    let whole = Mem(bytes);
-    let msg_len = whole.u16(4);
-    let bytes = &bytes[..bytes.len().min(usize::from(msg_len) * 8)];
     let m = Mem(bytes);
+    let msg_len = m.u16(4);
     let msg_type = m.u8(1);
     let type_text = match p.type_names {
         Some((names, _)) => format!("{msg_type}({})", type_name(names, msg_type.into())),
@@ -97,7 +95,9 @@ pub fn render_bytes(bytes: &[u8], dialect: Dialect) -> String {
         m.u32(8),
         m.u32(12)
     );
-    walk_extensions(&mut out, m, p);
+    // The header as received; the extensions as far as its length says.
+    let extensions = &bytes[..bytes.len().min(usize::from(msg_len) * 8)];
+    walk_extensions(&mut out, Mem(extensions), p);
     out
 }
 
