@@ -1,7 +1,7 @@
 //! `-v`/`-x` text per OS, from hand-built messages, against what each C setkey's
 //! `kdebug_sadb` prints. Sources:
-//! - NetBSD: crypto/dist/ipsec-tools/src/libipsec/key_debug.c rev 1.14 (2018-05-28,
-//!   NetBSD/src 84676f36b7f6), built with -DINET6 and without HAVE_PFKEY_POLICY_PRIORITY
+//! - NetBSD: crypto/dist/ipsec-tools/src/libipsec/key_debug.c rev 1.14 (2018-05-28; its
+//!   kdebug text is that of rev 1.11.10.1, NetBSD/src 84676f36b7f6), built with -DINET6 and without HAVE_PFKEY_POLICY_PRIORITY
 //!   (lib/libipsec/Makefile, lib/libipsec/config.h).
 //! - Linux: the same file at rev 1.10 (2012-01-09, ipsec-tools 0.8.2; rumpkernel/src-netbsd
 //!   all-src), with INET6 and HAVE_PFKEY_POLICY_PRIORITY (configure.ac finds
