@@ -2,8 +2,9 @@
 //! row per OS, read by `kdebug.rs` and `kdebug_ext.rs`.
 //!
 //! NetBSD 10: ipsec-tools' libipsec/key_debug.c as NetBSD carries it (rev 1.14, 2018-05-28;
-//! the same kdebug text as rev 1.11.10.1 in NetBSD/src 84676f36b7f6), built by lib/libipsec/Makefile with -DINET6 and lib/libipsec/config.h
-//! (HAVE_PFKEY_POLICY_PRIORITY undefined), NetBSD's net/pfkeyv2.h (NAT_T_TYPE..NAT_T_FRAG,
+//! the same kdebug text as rev 1.11.10.1 in NetBSD/src 84676f36b7f6), built by
+//! lib/libipsec/Makefile with -DINET6 and lib/libipsec/config.h (HAVE_PFKEY_POLICY_PRIORITY
+//! undefined), NetBSD's net/pfkeyv2.h (NAT_T_TYPE..NAT_T_FRAG,
 //! no KMADDRESS, no PACKET).
 //! Linux: ipsec-tools 0.8.2's key_debug.c (rev 1.10, 2012-01-09), configured for Linux:
 //! INET6 and HAVE_PFKEY_POLICY_PRIORITY (configure.ac finds sadb_x_policy_priority in
