@@ -2,6 +2,7 @@
 //! the language each one's setkey takes (read by the compiler) and how its `-D`/`-DP` print
 //! (the formatters' table, `format::profile`).
 
+use crate::format::kdebug_profile::{self as kdebug, KdebugProfile};
 use crate::format::profile::{self as dump, DumpProfile};
 use crate::format::rejection::RejectionReport;
 use crate::pfkey::Dialect;
@@ -11,6 +12,8 @@ use crate::pfkey::Dialect;
 pub struct Profile {
     /// How its setkey prints dumps.
     pub dump: &'static DumpProfile,
+    /// How its setkey prints each message for `-v` and `-x` (libipsec's kdebug_sadb).
+    pub kdebug: &'static KdebugProfile,
     /// `addr[port]` in tunnel endpoints: ipsec-tools' libipsec policy_parse.y (NetBSD and
     /// Linux) has `IPADDRESS PORT HYPHEN IPADDRESS PORT`; FreeBSD's libipsec does not.
     pub tunnel_endpoint_ports: bool,
@@ -64,6 +67,7 @@ pub enum Feature {
 // parses `-ctx` and sends no extension for it.
 const NETBSD: Profile = Profile {
     dump: &dump::NETBSD,
+    kdebug: &kdebug::NETBSD,
     tunnel_endpoint_ports: true,
     fwd_policy: FwdPolicy::AsInbound,
     security_context: Feature::Ignored,
@@ -91,6 +95,7 @@ const NETBSD: Profile = Profile {
 // x_policy field (key_msg2sp), so the clause is accepted there as an extension.
 const FREEBSD: Profile = Profile {
     dump: &dump::FREEBSD,
+    kdebug: &kdebug::FREEBSD,
     tunnel_endpoint_ports: false,
     fwd_policy: FwdPolicy::Refused,
     security_context: Feature::Refused("-ctx (a security context) exists only on linux"),
@@ -119,6 +124,7 @@ const FREEBSD: Profile = Profile {
 
 const LINUX: Profile = Profile {
     dump: &dump::LINUX,
+    kdebug: &kdebug::LINUX,
     tunnel_endpoint_ports: true,
     fwd_policy: FwdPolicy::Forward,
     security_context: Feature::Sent,

@@ -431,7 +431,8 @@ fn netbsd_warns_of_forms_it_changes_and_sends_them() {
 }
 
 /// Host names go through the system's resolver as in the C setkey (getaddrinfo); `-4` keeps
-/// the IPv4 addresses of `localhost`, so the one message holds 127.0.0.1 twice.
+/// the IPv4 addresses of `localhost`, so the one message holds 127.0.0.1 twice (in the
+/// ipsec_hexdump form of NetBSD's key_debug.c, the hex right before `  }`).
 #[test]
 fn host_names_are_resolved_by_the_system() {
     let out = setkey(
@@ -440,6 +441,16 @@ fn host_names_are_resolved_by_the_system() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert_eq!(stdout.matches("type=3(ADD)").count(), 1, "{stdout}");
-    assert_eq!(stdout.matches("addr=127.0.0.1 ").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.matches("sadb_msg{ version=2 type=3 ").count(),
+        1,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout
+            .matches("sockaddr{ len=16 family=2 port=0\n 7f000001  }\n")
+            .count(),
+        2,
+        "{stdout}"
+    );
 }

@@ -54,7 +54,7 @@ fn render(statement: &str, dialect: Dialect) -> Result<String, String> {
         let back = pfkey::parse(&bytes, dialect).map_err(|e| e.to_string())?;
         assert_eq!(&back, msg, "round trip of {statement} on {dialect}");
         out.push_str(&hexdump::offset_dump(&bytes));
-        out.push_str(&kdebug::render(msg, dialect));
+        out.push_str(&kdebug::render_bytes(&bytes, dialect));
     }
     Ok(out)
 }

@@ -4,7 +4,6 @@ use std::io::Write;
 
 use setkey::compile::CompileOptions;
 use setkey::format::{hexdump, kdebug};
-use setkey::pfkey;
 
 use super::input::Script;
 use super::script::{compile_script, Action};
@@ -37,14 +36,7 @@ pub fn run(script: &Script, opts: &CheckOptions) -> i32 {
             raw.extend_from_slice(bytes);
         }
         if opts.verbose {
-            match pfkey::parse(bytes, dialect) {
-                Ok(msg) => {
-                    let _ = out.write_all(kdebug::render(&msg, dialect).as_bytes());
-                }
-                Err(e) => {
-                    let _ = writeln!(out, "(cannot decode the message just built: {e})");
-                }
-            }
+            let _ = out.write_all(kdebug::render_bytes(bytes, dialect).as_bytes());
             if opts.hex {
                 let _ = out.write_all(hexdump::offset_dump(bytes).as_bytes());
             }

@@ -38,7 +38,7 @@ pub fn run(paths: &[std::path::PathBuf], dialect: Dialect, verbose: bool) -> i32
                 }
             };
             if verbose {
-                println!("{}", kdebug::render(&msg, dialect));
+                println!("{}", kdebug::render_bytes(one, dialect));
             }
             let h = &msg.header;
             if h.errno != 0 {

@@ -61,13 +61,18 @@ impl Session {
         Ok(())
     }
 
-    fn show(&self, msg: &Message, bytes: &[u8]) {
+    /// `-v` as the C sendkeymsg() prints it: kdebug_sadb and a blank line for each message,
+    /// then, for the one sent, the `-H` dump.
+    fn show(&self, bytes: &[u8], sent: bool) {
         if self.verbose {
-            print!("{}", setkey::format::kdebug::render(msg, self.dialect));
-            if self.hex {
+            print!(
+                "{}",
+                setkey::format::kdebug::render_bytes(bytes, self.dialect)
+            );
+            println!();
+            if self.hex && sent {
                 print!("{}", setkey::format::hexdump::offset_dump(bytes));
             }
-            println!();
         }
     }
 
@@ -80,11 +85,7 @@ impl Session {
         }
         let mut bytes = bytes.to_vec();
         bytes[12..16].copy_from_slice(&self.pid.to_le_bytes());
-        if self.verbose {
-            if let Ok(msg) = pfkey::parse(&bytes, self.dialect) {
-                self.show(&msg, &bytes);
-            }
-        }
+        self.show(&bytes, true);
         self.socket.send(&bytes)?;
         Ok(())
     }
@@ -106,7 +107,7 @@ impl Session {
             }
             let msg = pfkey::parse(&bytes, self.dialect)
                 .map_err(|e| SessionError::Decode(e.to_string()))?;
-            self.show(&msg, &bytes);
+            self.show(&bytes, false);
             return Ok(msg);
         }
     }

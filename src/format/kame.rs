@@ -68,7 +68,7 @@ pub fn dump_host(addr: &SockAddr, ctx: &DumpContext) -> String {
 /// BIND code): as RFC 5952 text, except that an address whose first 96 bits are zero
 /// and whose seventh group is not ends in dotted IPv4 (`::192.0.2.1`; `::1` and `::2`
 /// stay hex). The IPv4-mapped form `::ffff:a.b.c.d` is the same in both.
-fn ntop6(addr: &std::net::Ipv6Addr) -> String {
+pub(crate) fn ntop6(addr: &std::net::Ipv6Addr) -> String {
     let groups = addr.segments();
     if groups[..6].iter().all(|g| *g == 0) && groups[6] != 0 {
         let o = addr.octets();

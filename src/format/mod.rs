@@ -7,6 +7,8 @@ pub mod json;
 pub mod kame;
 pub mod kame_policy;
 pub mod kdebug;
+mod kdebug_ext;
+pub mod kdebug_profile;
 pub mod libipsec;
 pub mod monitor;
 pub mod monitor_entry;

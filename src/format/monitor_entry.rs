@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{hexdump, json, kdebug, monitor};
+use crate::pfkey::consts::SADB_X_PROMISC;
 use crate::pfkey::{self, Dialect};
 
 /// What the monitor shows of each message.
@@ -54,29 +55,34 @@ pub fn render(
             ),
         };
     }
+    // As the C setkey's promisc(): the time, the -H dump, then kdebug_sadb and a blank line;
+    // an X_PROMISC wrapper with nothing inside gets only the first two.
     let mut out = monitor::timestamp_line(secs, micros, view.raw_time);
     if view.hex {
         out.push_str(&hexdump::offset_dump(bytes));
     }
-    match &parsed {
-        Ok(msg) => {
-            if view.annotate {
-                out.push_str(&format!(
-                    "# {}{}\n",
-                    monitor::summary(msg, view.dialect, secs),
-                    if promiscuous_copy {
-                        format!(" {}", monitor::PROMISCUOUS_COPY)
-                    } else {
-                        String::new()
-                    }
-                ));
-            }
-            out.push_str(&kdebug::render(msg, view.dialect));
+    if msg_type == Some(SADB_X_PROMISC) && !promiscuous_copy {
+        return out;
+    }
+    if view.annotate {
+        match &parsed {
+            Ok(msg) => out.push_str(&format!(
+                "# {}{}\n",
+                monitor::summary(msg, view.dialect, secs),
+                if promiscuous_copy {
+                    format!(" {}", monitor::PROMISCUOUS_COPY)
+                } else {
+                    String::new()
+                }
+            )),
+            Err(e) => out.push_str(&format!("# undecodable message: {e}\n")),
         }
-        Err(e) => {
-            out.push_str(&format!("# undecodable message: {e}\n"));
-            out.push_str(&hexdump::offset_dump(inner));
-        }
+    }
+    if msg_type.is_some() {
+        out.push_str(&kdebug::render_bytes(inner, view.dialect));
+    } else {
+        out.push_str("# undecodable message: shorter than its header\n");
+        out.push_str(&hexdump::offset_dump(inner));
     }
     out.push('\n');
     out

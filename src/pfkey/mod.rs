@@ -26,5 +26,5 @@ pub use emit::emit;
 pub use error::{EmitError, ParseContext, ParseError};
 pub use header::{peek as peek_header, peek_len, split};
 pub use message::*;
-pub use names::{ext_type_name, ext_type_number, msg_type_name, satype_name};
+pub use names::{ext_type_name, ext_type_number, msg_type_name, satype_name, MSG_TYPE_NAMES};
 pub use parse::parse;

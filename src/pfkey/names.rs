@@ -19,7 +19,8 @@ pub fn ext_type_name(number: u16, dialect: Dialect) -> &'static str {
     dialect.ext_by_number(number).map_or("UNKNOWN", |e| e.name)
 }
 
-const MSG_TYPE_NAMES: [&str; 25] = [
+/// Message type names by number, without the `SADB_` prefix.
+pub const MSG_TYPE_NAMES: [&str; 25] = [
     "RESERVED",
     "GETSPI",
     "UPDATE",

@@ -55,8 +55,16 @@ sleep 5
 stop "$text_pid"
 stop "$json_pid"
 
+# The kdebug_sadb text of ipsec-tools 0.8.2 (key_debug.c 1.10) as Linux builds it:
+# extension lengths in 8-byte units, addresses in ipsec_hexdump groups right before `  }`,
+# the policy priority (HAVE_PFKEY_POLICY_PRIORITY).
 check monitor-acquire "$work/text.out" \
-    "# ACQUIRE esp 192.0.2.1 -> 192.0.2.77" "type=6(ACQUIRE)"
+    "# ACQUIRE esp 192.0.2.1 -> 192.0.2.77" \
+    "sadb_msg{ version=2 type=6 errno=0 satype=3" \
+    " c000024d  }" "sadb_x_policy{ type=2 dir=2 id=" " priority=" "sadb_prop{ replay="
+check monitor-kdebug-add "$work/text.out" \
+    "sadb_msg{ version=2 type=3 errno=0 satype=3" "sadb_ext{ len=2 type=1 }" \
+    "sadb_sa{ spi=26214 replay=" "sockaddr{ len=16 family=2 port=0" " c0000203  }"
 check monitor-expire "$work/text.out" \
     "# EXPIRE (soft) esp spi 0x00005555 192.0.2.1 -> 192.0.2.2" \
     "# EXPIRE (hard) esp spi 0x00005555 192.0.2.1 -> 192.0.2.2"

@@ -53,6 +53,33 @@ for summary in \
         fail "-x: '$summary' seen $plain times plain, $copies times as a promiscuous copy"
     fi
 done
+# NetBSD's kdebug_sadb (key_debug.c 1.14): extension lengths in bytes, addresses in
+# ipsec_hexdump groups right before `  }`, no policy priority; every message after its
+# printdate() line.
+for line in \
+    "sadb_msg{ version=2 type=3 errno=0 satype=3" \
+    "sadb_ext{ len=16 type=1 }" \
+    "sadb_sa{ spi=26214 replay=" \
+    "sockaddr{ len=16 family=2 port=0" \
+    " c0000203  }" \
+    "sadb_x_policy{ type=2 dir=2 id=" \
+    " { len=8 proto=50 mode=1 level=2 reqid=0"; do
+    if grep -qF -- "$line" "$work/text.out"; then
+        pass "-x kdebug text: $line"
+    else
+        fail "-x kdebug text: no '$line'"
+    fi
+done
+if grep -q "^sadb_x_policy{ .*priority" "$work/text.out"; then
+    fail "-x kdebug text: a priority in NetBSD's sadb_x_policy line"
+fi
+stamps=$(grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{6\} $' "$work/text.out")
+messages=$(grep -c '^sadb_msg{ ' "$work/text.out")
+if [ "$stamps" -ge "$messages" ] && [ "$messages" -ge 8 ]; then
+    pass "-x: a time line before each of the $messages messages"
+else
+    fail "-x: $stamps time lines for $messages messages"
+fi
 for type in ADD DELETE X_SPDADD X_SPDFLUSH; do
     plain=$(grep -c "^{\"time\":[0-9.]*,\"type\":\"$type\"," "$work/json.out")
     copies=$(grep -c "^{\"time\":[0-9.]*,\"promiscuous_copy\":true,\"type\":\"$type\"," "$work/json.out")

@@ -21,11 +21,20 @@ sleep 5
 kill -TERM "$monitor"
 wait "$monitor" || { echo "FAIL monitor-basic: no clean exit on SIGTERM"; failed=1; }
 
+# The target's kdebug_sadb layout of the ADD's SA extension and destination address.
+case $TARGET in
+netbsd) sa_ext="sadb_ext{ len=16 type=1 }" dst_line=" c0000203  }" ;;
+linux) sa_ext="sadb_ext{ len=2 type=1 }" dst_line=" c0000203  }" ;;
+*) sa_ext="sadb_ext{ len=2 type=1(SA) }" dst_line="sockaddr{ len=16 family=2 addr=192.0.2.3 }" ;;
+esac
 for pattern in \
     "# ADD esp spi 0x00006666 192.0.2.1 -> 192.0.2.3" \
     "# DELETE esp spi 0x00006666 192.0.2.1 -> 192.0.2.3" \
     "# EXPIRE (soft) esp spi 0x00005555" \
-    "# EXPIRE (hard) esp spi 0x00005555"; do
+    "# EXPIRE (hard) esp spi 0x00005555" \
+    "sadb_sa{ spi=26214 replay=" \
+    "$sa_ext" \
+    "$dst_line"; do
     if grep -qF -- "$pattern" "$out"; then
         echo "PASS monitor-basic: $pattern"
     else
