@@ -100,6 +100,10 @@ pub struct Cli {
     #[arg(long)]
     pub compat_exit: bool,
 
+    /// With -f or -c: when the kernel rejects a statement, undo every change of the run.
+    #[arg(long)]
+    pub atomic: bool,
+
     /// With -x: print one JSON object per message.
     #[arg(long)]
     pub json: bool,

@@ -6,3 +6,4 @@ pub mod kernel;
 pub mod lang;
 pub mod pfkey;
 pub mod profile;
+pub mod rollback;

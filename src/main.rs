@@ -7,7 +7,7 @@ use clap::Parser;
 
 use cli::Cli;
 use commands::{
-    apply, check, decode, dump, flush, input, interfaces, monitor, raw, resolve, script,
+    apply, atomic, check, decode, dump, flush, input, interfaces, monitor, raw, resolve, script,
 };
 use setkey::compile::CompileOptions;
 use setkey::format::rejection::ScriptSource;
@@ -88,6 +88,9 @@ fn run(cli: &Cli) -> i32 {
                 None => ScriptSource::Stdin,
             },
         };
+        if cli.atomic {
+            return atomic::run(&script, &opts);
+        }
         return apply::run(&script, &opts);
     }
     if cli.dump {

@@ -10,10 +10,11 @@ use setkey::pfkey::{self, Dialect, Extension, Message};
 
 use super::input::Script;
 use super::kernel_algorithms;
-use super::script::{compile_script, report, Action};
+use super::script::{compile_script, report, Action, Step};
 use super::session::{Session, SessionError};
 use super::{interfaces, kernel_error_text, protocols, unix_now};
 
+#[derive(Clone)]
 pub struct ApplyOptions {
     pub compile: CompileOptions,
     pub verbose: bool,
@@ -28,6 +29,11 @@ pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
     let Ok(steps) = compile_script(script, &opts.compile, true) else {
         return 1;
     };
+    run_steps(script, &steps, opts)
+}
+
+/// Sends the compiled `steps` of `script`; the exit status as for `run`.
+pub fn run_steps(script: &Script, steps: &[Step], opts: &ApplyOptions) -> i32 {
     let mut session = match Session::open(opts.compile.dialect, opts.verbose, opts.hex) {
         Ok(s) => s,
         Err(e) => {
@@ -36,7 +42,7 @@ pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
         }
     };
     if let Some(algorithms) = kernel_algorithms::query(&mut session) {
-        let refused = kernel_algorithms::check_steps(&steps, &algorithms, session.dialect);
+        let refused = kernel_algorithms::check_steps(steps, &algorithms, session.dialect);
         if !refused.is_empty() {
             report(script, &refused);
             return 1;
@@ -44,7 +50,7 @@ pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
     }
     let mut failed = false;
     let mut lines = None;
-    for step in &steps {
+    for step in steps {
         match execute(&mut session, &step.action) {
             Ok(Outcome::Done) => {}
             Ok(Outcome::Exit) => break,

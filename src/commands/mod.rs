@@ -1,6 +1,7 @@
 //! One module per mode of operation; these own all I/O and glue the pipeline together.
 
 pub mod apply;
+pub mod atomic;
 pub mod check;
 pub mod decode;
 pub mod dump;

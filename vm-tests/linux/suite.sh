@@ -7,6 +7,7 @@ sh /vm-tests/linux/rust-tests.sh || status=1
 sh /vm-tests/scenarios/run.sh || status=1
 sh /vm-tests/scenarios/bigdump.sh || status=1
 sh /vm-tests/scenarios/monitor-basic.sh || status=1
+sh /vm-tests/scenarios/atomic.sh || status=1
 sh /vm-tests/linux/monitor.sh || status=1
 sh /vm-tests/linux/record.sh || status=1
 exit "$status"

@@ -98,6 +98,8 @@ scenarios_out=$work/scenarios.out
 sh "$top/vm-tests/scenarios/run.sh" | tee "$scenarios_out" || status=1
 echo "== big tables"
 sh "$top/vm-tests/scenarios/bigdump.sh" || status=1
+echo "== --atomic"
+sh "$top/vm-tests/scenarios/atomic.sh" || status=1
 echo "== monitor"
 sh "$here/monitor.sh" || status=1
 echo "== NetBSD's own test statements, each applied and dumped"
