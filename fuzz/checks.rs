@@ -73,6 +73,7 @@ pub fn decode(data: &[u8]) {
         with_ports: data.first().is_some_and(|b| b & 1 != 0),
         protocol_name: &|_| None,
         interface_name: &|i| (i == 1).then(|| "lo0".to_string()),
+        wide_keys: false,
     };
     for dialect in DIALECTS {
         let Ok(msg) = pfkey::parse(data, dialect) else {

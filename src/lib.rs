@@ -1,6 +1,7 @@
 //! setkey-rs: the setkey(8) language, its compiler to PF_KEY v2 messages, and the wire codec.
 
 pub mod compile;
+pub mod decompile;
 pub mod format;
 pub mod kernel;
 pub mod lang;

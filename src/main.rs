@@ -91,6 +91,17 @@ fn run(cli: &Cli) -> i32 {
         return apply::run(&script, &opts);
     }
     if cli.dump {
+        let format = match cli.dump_format() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                return 1;
+            }
+        };
+        if cli.loop_dump && format != cli::DumpFormat::Kame {
+            eprintln!("setkey: -l prints the short listing; it takes no --json or --format");
+            return 1;
+        }
         let scope_mask = u8::from(cli.global_scope) | (u8::from(cli.ifnet_scope) << 1);
         return dump::run(&dump::DumpOptions {
             dialect,
@@ -102,6 +113,8 @@ fn run(cli: &Cli) -> i32 {
             hex: cli.hex_dump(),
             repeat: cli.loop_dump,
             record: cli.record.clone(),
+            format,
+            wide: cli.wide,
         });
     }
     if cli.flush {

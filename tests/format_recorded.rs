@@ -62,6 +62,7 @@ fn render(dialect: Dialect, file: &str, policy: bool) -> String {
         with_ports: false,
         protocol_name: &names,
         interface_name: &|_| None,
+        wide_keys: false,
     };
     msgs.iter()
         .map(|m| {

@@ -77,6 +77,7 @@ fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionErr
         with_ports: false,
         protocol_name: &protocol_name,
         interface_name: &interface_name,
+        wide_keys: false,
     };
     let msg_type = |bytes: &[u8]| bytes.get(1).copied().unwrap_or(0);
     match action {

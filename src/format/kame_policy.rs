@@ -210,7 +210,7 @@ pub fn policy_text(
     Ok(text)
 }
 
-fn priority_text(priority: u32) -> String {
+pub(crate) fn priority_text(priority: u32) -> String {
     const HIGH: i64 = 0x4000_0000;
     const DEF: i64 = 0x8000_0000;
     const LOW: i64 = 0xC000_0000;
@@ -240,6 +240,7 @@ fn request_text(
         with_ports,
         protocol_name: &|_| None,
         interface_name,
+        wide_keys: false,
     };
     let host = |a: &SockAddr| dump_host(a, &ctx);
     let proto = match r.proto {
