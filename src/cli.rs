@@ -110,6 +110,11 @@ pub struct Cli {
     #[arg(long, value_name = "FORMAT", value_parser = parse_dump_format)]
     pub format: Option<DumpFormat>,
 
+    /// Read the SAD and the SPD and report what is inconsistent, each with the statements
+    /// that fix it (exit 0 healthy, 2 with findings, 1 on error).
+    #[arg(long)]
+    pub doctor: bool,
+
     /// With -D: print keys on one line (the C setkey wraps them every 32 bytes).
     #[arg(long)]
     pub wide: bool,

@@ -2,6 +2,7 @@
 
 pub mod compile;
 pub mod decompile;
+pub mod doctor;
 pub mod format;
 pub mod kernel;
 pub mod lang;

@@ -7,7 +7,7 @@ use clap::Parser;
 
 use cli::Cli;
 use commands::{
-    apply, check, decode, dump, flush, input, interfaces, monitor, raw, resolve, script,
+    apply, check, decode, doctor, dump, flush, input, interfaces, monitor, raw, resolve, script,
 };
 use setkey::compile::CompileOptions;
 use setkey::format::rejection::ScriptSource;
@@ -89,6 +89,9 @@ fn run(cli: &Cli) -> i32 {
             },
         };
         return apply::run(&script, &opts);
+    }
+    if cli.doctor {
+        return doctor::run(dialect, cli.json, cli.verbose, cli.hex_dump());
     }
     if cli.dump {
         let format = match cli.dump_format() {

@@ -222,7 +222,10 @@ fn round_trip(dialect: Dialect) -> (String, String) {
     );
     // The SAs are added oldest first, so that the kernel lists them as before.
     assert_eq!(
-        adds.iter().rev().map(|m| m.sa().unwrap().spi).collect::<Vec<_>>(),
+        adds.iter()
+            .rev()
+            .map(|m| m.sa().unwrap().spi)
+            .collect::<Vec<_>>(),
         sad.iter().map(|m| m.sa().unwrap().spi).collect::<Vec<_>>()
     );
     let spdadds = sent(&spd_script, dialect);
@@ -270,7 +273,10 @@ fn wide_keys_are_the_wrapped_ones_on_one_line() {
     let wrapped = sa_entry(&msgs[0], Dialect::Linux, &ctx(false));
     let wide = sa_entry(&msgs[0], Dialect::Linux, &ctx(true));
     assert!(wrapped.contains("1d1e1f20\n 21222324"), "{wrapped}");
-    assert_eq!(wide, wrapped.replace("1d1e1f20\n 21222324", "1d1e1f20 21222324"));
+    assert_eq!(
+        wide,
+        wrapped.replace("1d1e1f20\n 21222324", "1d1e1f20 21222324")
+    );
     assert!(wide.lines().all(|l| !l.starts_with(' ')), "{wide}");
 }
 

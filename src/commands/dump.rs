@@ -3,8 +3,8 @@
 
 use std::io::Write;
 
-use setkey::format::kame::{self, DumpContext};
 use setkey::format::json_dump;
+use setkey::format::kame::{self, DumpContext};
 
 pub use crate::cli::DumpFormat;
 use setkey::pfkey::consts::*;

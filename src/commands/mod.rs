@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod check;
 pub mod decode;
+pub mod doctor;
 pub mod dump;
 pub mod flush;
 pub mod input;

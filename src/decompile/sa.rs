@@ -184,9 +184,7 @@ pub fn sa_statement(msg: &Message, dialect: Dialect) -> Rendered {
         }
     }
     if let Err(reason) = algorithms(&mut text, &mut flags, msg, sa, dialect) {
-        return Rendered::refused(format!(
-            "SA {src_host} {dst_host} spi {spi}: {reason}"
-        ));
+        return Rendered::refused(format!("SA {src_host} {dst_host} spi {spi}: {reason}"));
     }
     if flags & SADB_X_EXT_RAWCPI != 0 {
         text.push_str(" -R");

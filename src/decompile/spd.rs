@@ -218,9 +218,9 @@ pub fn sp_statement(msg: &Message, dialect: Dialect, all: &[Message]) -> Rendere
         }
     }
     if p.fwd_copies && policy.dir == IPSEC_DIR_INBOUND {
-        let has_fwd = all.iter().any(|m| {
-            m.policy().is_some_and(|q| q.dir == IPSEC_DIR_FWD) && same_selectors(m, msg)
-        });
+        let has_fwd = all
+            .iter()
+            .any(|m| m.policy().is_some_and(|q| q.dir == IPSEC_DIR_FWD) && same_selectors(m, msg));
         if !has_fwd {
             notes.push(format!(
                 "policy spid={} has no fwd copy in the kernel: apply with -k to keep it so",

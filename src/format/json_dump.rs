@@ -57,7 +57,14 @@ fn lifetimes(o: &mut Obj, msg: &Message, now: u64) {
     o.opt_str("created", current.and_then(|c| utc(c.addtime)).as_deref())
         .opt_str("last_used", current.and_then(|c| utc(c.usetime)).as_deref());
     if let Some(c) = current {
-        o.num("diff", if c.addtime == 0 { 0 } else { now.wrapping_sub(c.addtime) });
+        o.num(
+            "diff",
+            if c.addtime == 0 {
+                0
+            } else {
+                now.wrapping_sub(c.addtime)
+            },
+        );
     }
     let mut l = Obj::new();
     l.raw("current", &lifetime(current))
@@ -150,9 +157,12 @@ pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
         o.raw("nat_t", &nat);
     }
     if let Some(sa2) = msg.sa2() {
-        o.str("mode", &trimmed(names::table_or_number(names::MODES, sa2.mode)))
-            .num("reqid", sa2.reqid)
-            .num("seq", sa2.sequence);
+        o.str(
+            "mode",
+            &trimmed(names::table_or_number(names::MODES, sa2.mode)),
+        )
+        .num("reqid", sa2.reqid)
+        .num("seq", sa2.sequence);
     }
     if let Some(sa) = msg.sa() {
         o.num("spi", sa.spi);
@@ -258,7 +268,8 @@ fn request(r: &crate::pfkey::IpsecRequest, ctx: &DumpContext) -> String {
         .str("mode", &word(MODES, u16::from(r.mode)));
     match &r.endpoints {
         Some((src, dst)) => {
-            o.raw("src", &endpoint(src, ctx)).raw("dst", &endpoint(dst, ctx));
+            o.raw("src", &endpoint(src, ctx))
+                .raw("dst", &endpoint(dst, ctx));
         }
         None => {
             o.raw("src", "null").raw("dst", "null");
