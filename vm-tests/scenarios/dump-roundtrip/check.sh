@@ -15,7 +15,8 @@ comparable() {
         -e 's/^\tlast: .\{20\}\t/\tlast: TIME\t/' \
         -e 's/spid=[0-9]*/spid=ID/' \
         -e 's/\([ \t]\)pid=[0-9]*/\1pid=PID/g' \
-        -e 's/unique#[0-9]*/unique#AUTO/'
+        -e 's/unique#[0-9]*/unique#AUTO/' \
+        -e 's/^\trefcnt=[0-9]*/\trefcnt=N/'
 }
 setkey -D | comparable >"$w/sad.before"
 setkey -DP | comparable >"$w/spd.before"
