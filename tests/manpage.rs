@@ -86,6 +86,7 @@ fn shell_scripts_are_shellcheck_clean() {
         "vm-tests/scenarios/run.sh",
         "vm-tests/scenarios/bigdump.sh",
         "vm-tests/scenarios/monitor-basic.sh",
+        "vm-tests/scenarios/state.sh",
         "vm-tests/scenarios/dump-roundtrip/check.sh",
         "vm-tests/scenarios/doctor/check.sh",
         "bench/run.sh",

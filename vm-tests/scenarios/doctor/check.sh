@@ -1,12 +1,14 @@
 #!/bin/sh
-# --doctor on the broken state of setup.conf: its findings (exit 2), then every suggested fix
+# --doctor on the broken state of state.conf: its findings (exit 2), then every suggested fix
 # applied with -f, then --doctor again, which must find the state healthy (exit 0).
 # Random SPIs and keys of suggested SAs and the seconds left are normalised.
 # Environment: SETKEY, TARGET, WORK.
 set -u
-setkey() { "$SETKEY" --target "$TARGET" "$@"; }
+# shellcheck source=vm-tests/scenarios/state.sh
+. "$(dirname "$0")/../state.sh"
 w=${WORK:-/tmp}/doctor
 mkdir -p "$w"
+apply_state "$w"
 stable() {
     sed -e 's/0x[0-9a-f]\{32,\}/0xKEY/g' \
         -e 's/\(esp\|ah\) 0x[0-9a-f]\{5,8\} /\1 0xSPI /' \

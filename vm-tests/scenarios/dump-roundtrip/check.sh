@@ -1,13 +1,16 @@
 #!/bin/sh
-# Round trip: the state setup.conf made is dumped as setkey statements (--format setkey),
-# both databases are flushed, the statements are applied with -f, and -D/-DP must come out
-# as before (times, policy ids and kernel-assigned reqids aside). Prints the statements, the
-# apply's status and "identical" or the difference. Also checks --wide and --json framing.
+# Round trip: the state of state.conf (state.linux.conf on Linux) is applied and dumped,
+# then dumped as setkey statements (--format setkey), both databases are flushed, the
+# statements are applied with -f, and -D/-DP must come out as before (times, policy ids,
+# refcnt and kernel-assigned reqids aside). Prints the statements, the apply's status and
+# "identical" or the difference. Also checks --wide and --json framing.
 # Environment: SETKEY, TARGET, WORK.
 set -u
-setkey() { "$SETKEY" --target "$TARGET" "$@"; }
+# shellcheck source=vm-tests/scenarios/state.sh
+. "$(dirname "$0")/../state.sh"
 w=${WORK:-/tmp}/dump-roundtrip
 mkdir -p "$w"
+apply_state "$w"
 comparable() {
     sed -e 's/created: .*\tcurrent: .*/created: TIME/' \
         -e 's/created: .*  lastused: .*/created: TIME/' \
