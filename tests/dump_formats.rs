@@ -4,40 +4,10 @@
 use setkey::compile::{compile, CompileOptions, Operation};
 use setkey::format::json_dump;
 use setkey::format::kame::{sa_entry, DumpContext};
-use setkey::pfkey::{self, AddressKind, Dialect, Extension, KeyKind, LifetimeKind, Message};
+use setkey::pfkey::{AddressKind, Dialect, Extension, KeyKind, LifetimeKind, Message};
 
-fn dir(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Linux => "linux",
-        Dialect::NetBsd => "netbsd",
-        Dialect::FreeBsd => "freebsd",
-    }
-}
-
-fn recorded(dialect: Dialect, file: &str) -> Vec<Message> {
-    let path = format!("tests/data/{}/{file}", dir(dialect));
-    let bytes = std::fs::read(&path).expect("recorded replies");
-    pfkey::split(&bytes)
-        .map(|one| pfkey::parse(one, dialect).expect("a recorded reply decodes"))
-        .collect()
-}
-
-fn protocol_name(n: u8) -> Option<String> {
-    match n {
-        1 => Some("icmp".into()),
-        6 => Some("tcp".into()),
-        58 => Some("ipv6-icmp".into()),
-        _ => None,
-    }
-}
-
-fn newest(msgs: &[Message]) -> u64 {
-    msgs.iter()
-        .filter_map(|m| m.lifetime(LifetimeKind::Current))
-        .map(|l| l.addtime)
-        .max()
-        .unwrap_or(0)
-}
+mod recorded_support;
+use recorded_support::{newest, protocol_name, recorded};
 
 fn json_document(dialect: Dialect, file: &str, policy: bool) -> String {
     let msgs = recorded(dialect, file);

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::{host, profile, Rendered};
 use crate::format::kame_policy::priority_text;
+use crate::format::names::{mode_word, word, ACTIONS, DIRECTIONS, LEVELS, REQUEST_PROTOCOLS};
 use crate::format::profile as dump_profile;
 use crate::pfkey::consts::*;
 use crate::pfkey::{Address, AddressKind, Dialect, IpsecRequest, LifetimeKind, Message, SockAddr};
@@ -52,19 +53,10 @@ fn upper_name(proto: u8) -> String {
 }
 
 fn request(r: &IpsecRequest) -> Result<String, String> {
-    let proto = match r.proto {
-        p if p == u16::from(IPPROTO_ESP) => "esp",
-        p if p == u16::from(IPPROTO_AH) => "ah",
-        p if p == u16::from(IPPROTO_IPCOMP) => "ipcomp",
-        p if p == u16::from(IPPROTO_TCP) => "tcp",
-        p => return Err(format!("request protocol {p} has no setkey form")),
-    };
-    let mode = match r.mode {
-        IPSEC_MODE_ANY => "any",
-        IPSEC_MODE_TRANSPORT => "transport",
-        IPSEC_MODE_TUNNEL => "tunnel",
-        n => return Err(format!("request mode {n} has no setkey form")),
-    };
+    let proto = word(REQUEST_PROTOCOLS, r.proto)
+        .ok_or_else(|| format!("request protocol {} has no setkey form", r.proto))?;
+    let mode =
+        mode_word(r.mode).ok_or_else(|| format!("request mode {} has no setkey form", r.mode))?;
     let endpoints = match &r.endpoints {
         None => String::new(),
         Some((src, dst)) => {
@@ -78,13 +70,8 @@ fn request(r: &IpsecRequest) -> Result<String, String> {
             format!("{}-{}", one(src)?, one(dst)?)
         }
     };
-    let level = match r.level {
-        IPSEC_LEVEL_DEFAULT => "default",
-        IPSEC_LEVEL_USE => "use",
-        IPSEC_LEVEL_REQUIRE => "require",
-        IPSEC_LEVEL_UNIQUE => "unique",
-        n => return Err(format!("request level {n} has no setkey form")),
-    };
+    let level = word(LEVELS, r.level)
+        .ok_or_else(|| format!("request level {} has no setkey form", r.level))?;
     let mut text = format!("{proto}/{mode}/{endpoints}/{level}");
     // A reqid above the manual range was assigned by the kernel; a new one will be.
     if r.reqid != 0 && r.reqid <= IPSEC_MANUAL_REQID_MAX {
@@ -135,14 +122,15 @@ pub fn sp_statement(msg: &Message, dialect: Dialect, all: &[Message]) -> Rendere
         ));
     };
     let mut notes = Vec::new();
-    let dir = match policy.dir {
-        IPSEC_DIR_INBOUND => "in",
-        IPSEC_DIR_OUTBOUND => "out",
-        IPSEC_DIR_FWD if dump.fwd => "fwd",
-        n => {
+    // `-P any` is not a direction a policy can be added with.
+    let dir = match word(DIRECTIONS, policy.dir) {
+        Some(dir) if policy.dir != IPSEC_DIR_ANY && (policy.dir != IPSEC_DIR_FWD || dump.fwd) => {
+            dir
+        }
+        _ => {
             return Rendered::refused(format!(
-                "policy spid={}: direction {n} has no setkey form",
-                policy.id
+                "policy spid={}: direction {} has no setkey form",
+                policy.id, policy.dir
             ))
         }
     };
@@ -173,18 +161,11 @@ pub fn sp_statement(msg: &Message, dialect: Dialect, all: &[Message]) -> Rendere
             String::from_utf8_lossy(context)
         );
     }
-    let action = match policy.policy_type {
-        IPSEC_POLICY_DISCARD => "discard",
-        IPSEC_POLICY_NONE => "none",
-        IPSEC_POLICY_IPSEC => "ipsec",
-        IPSEC_POLICY_ENTRUST => "entrust",
-        IPSEC_POLICY_BYPASS => "bypass",
-        n => {
-            return Rendered::refused(format!(
-                "policy spid={}: action {n} has no setkey form",
-                policy.id
-            ))
-        }
+    let Some(action) = word(ACTIONS, policy.policy_type) else {
+        return Rendered::refused(format!(
+            "policy spid={}: action {} has no setkey form",
+            policy.id, policy.policy_type
+        ));
     };
     let _ = write!(text, " -P {dir}");
     if dump.priority && policy.priority != 0 {

@@ -224,48 +224,18 @@ fn selector(a: &crate::pfkey::Address, ctx: &DumpContext) -> String {
     o.finish()
 }
 
-fn word(table: &[(u16, &str)], value: u16) -> String {
-    table
-        .iter()
-        .find(|(n, _)| *n == value)
-        .map_or_else(|| value.to_string(), |(_, name)| (*name).to_string())
+/// The name of `value` in `table`, or the number when it has none.
+fn word<T: Copy + PartialEq + ToString>(table: &[(T, &'static str)], value: T) -> String {
+    names::word(table, value).map_or_else(|| value.to_string(), str::to_string)
 }
-
-const DIRECTIONS: &[(u16, &str)] = &[
-    (IPSEC_DIR_ANY as u16, "any"),
-    (IPSEC_DIR_INBOUND as u16, "in"),
-    (IPSEC_DIR_OUTBOUND as u16, "out"),
-    (IPSEC_DIR_FWD as u16, "fwd"),
-];
-const ACTIONS: &[(u16, &str)] = &[
-    (IPSEC_POLICY_DISCARD, "discard"),
-    (IPSEC_POLICY_NONE, "none"),
-    (IPSEC_POLICY_IPSEC, "ipsec"),
-    (IPSEC_POLICY_ENTRUST, "entrust"),
-    (IPSEC_POLICY_BYPASS, "bypass"),
-];
-const PROTOCOLS: &[(u16, &str)] = &[
-    (IPPROTO_ESP as u16, "esp"),
-    (IPPROTO_AH as u16, "ah"),
-    (IPPROTO_IPCOMP as u16, "ipcomp"),
-    (IPPROTO_TCP as u16, "tcp"),
-];
-const MODES: &[(u16, &str)] = &[
-    (IPSEC_MODE_ANY as u16, "any"),
-    (IPSEC_MODE_TRANSPORT as u16, "transport"),
-    (IPSEC_MODE_TUNNEL as u16, "tunnel"),
-];
-const LEVELS: &[(u16, &str)] = &[
-    (IPSEC_LEVEL_DEFAULT as u16, "default"),
-    (IPSEC_LEVEL_USE as u16, "use"),
-    (IPSEC_LEVEL_REQUIRE as u16, "require"),
-    (IPSEC_LEVEL_UNIQUE as u16, "unique"),
-];
 
 fn request(r: &crate::pfkey::IpsecRequest, ctx: &DumpContext) -> String {
     let mut o = Obj::new();
-    o.str("proto", &word(PROTOCOLS, r.proto))
-        .str("mode", &word(MODES, u16::from(r.mode)));
+    o.str("proto", &word(names::REQUEST_PROTOCOLS, r.proto))
+        .str(
+            "mode",
+            &names::mode_word(r.mode).map_or_else(|| r.mode.to_string(), str::to_string),
+        );
     match &r.endpoints {
         Some((src, dst)) => {
             o.raw("src", &endpoint(src, ctx))
@@ -275,7 +245,7 @@ fn request(r: &crate::pfkey::IpsecRequest, ctx: &DumpContext) -> String {
             o.raw("src", "null").raw("dst", "null");
         }
     }
-    o.str("level", &word(LEVELS, u16::from(r.level)))
+    o.str("level", &word(names::LEVELS, r.level))
         .num("reqid", r.reqid)
         .bool("reqid_assigned", r.reqid > IPSEC_MANUAL_REQID_MAX);
     o.finish()
@@ -304,7 +274,7 @@ pub fn sp_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
     }
     o.bool("per_socket", per_socket);
     if let Some(policy) = policy {
-        o.str("dir", &word(DIRECTIONS, u16::from(policy.dir)))
+        o.str("dir", &word(names::DIRECTIONS, policy.dir))
             .num("priority", policy.priority)
             .opt_str(
                 "priority_text",
@@ -313,7 +283,7 @@ pub fn sp_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
                     .as_deref()
                     .map(|t| t.trim_start_matches(" prio ")),
             )
-            .str("action", &word(ACTIONS, policy.policy_type))
+            .str("action", &word(names::ACTIONS, policy.policy_type))
             .raw(
                 "requests",
                 &array(policy.requests.iter().map(|r| request(r, ctx))),
