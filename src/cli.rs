@@ -136,6 +136,11 @@ pub struct Cli {
     #[arg(long, value_name = "SATYPES", value_delimiter = ',')]
     pub register: Vec<String>,
 
+    /// With -x: trace each ACQUIRE and SPDEXPIRE to the FILE:LINE of the policy of FILE (a
+    /// setkey script) it comes from, by the kernel's policy id or else by selector.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// With -x: read raw messages from FILE instead of the kernel.
     #[arg(long, value_name = "FILE", hide = true)]
     pub replay: Option<PathBuf>,

@@ -6,5 +6,6 @@ pub mod doctor;
 pub mod format;
 pub mod kernel;
 pub mod lang;
+pub mod origin;
 pub mod pfkey;
 pub mod profile;

@@ -124,7 +124,7 @@ fn run(cli: &Cli) -> i32 {
         return flush::run(dialect, cli.policy, cli.verbose, cli.hex_dump());
     }
     if cli.monitor > 0 {
-        return match monitor_options(cli, dialect) {
+        return match monitor_options(cli, dialect, &compile) {
             Ok(opts) => match &cli.replay {
                 Some(path) => monitor::replay(path, &opts),
                 None => monitor::run(&opts),
@@ -142,7 +142,11 @@ fn run(cli: &Cli) -> i32 {
     1
 }
 
-fn monitor_options(cli: &Cli, dialect: Dialect) -> Result<monitor::MonitorOptions, String> {
+fn monitor_options(
+    cli: &Cli,
+    dialect: Dialect,
+    compile: &CompileOptions,
+) -> Result<monitor::MonitorOptions, String> {
     let filter = cli
         .filter
         .iter()
@@ -174,5 +178,9 @@ fn monitor_options(cli: &Cli, dialect: Dialect) -> Result<monitor::MonitorOption
         },
         summary: cli.summary,
         register,
+        config: match &cli.config {
+            Some(path) => Some(monitor::load_config(path, compile)?),
+            None => None,
+        },
     })
 }

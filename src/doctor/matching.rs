@@ -85,7 +85,7 @@ pub fn sa_matches(sa: &Message, need: &Needed) -> bool {
         && (need.reqid == 0 || sa2.reqid == need.reqid)
 }
 
-fn inside(addr: &SockAddr, net: &SockAddr, prefixlen: u8) -> bool {
+pub fn inside(addr: &SockAddr, net: &SockAddr, prefixlen: u8) -> bool {
     let (a, n, bits): (Vec<u8>, Vec<u8>, u8) = match (addr, net) {
         (SockAddr::V4 { addr: a, .. }, SockAddr::V4 { addr: n, .. }) => {
             (a.octets().to_vec(), n.octets().to_vec(), prefixlen.min(32))

@@ -1,6 +1,6 @@
 //! `--doctor`: findings about a dumped SAD and SPD, each with the statements that fix it.
 
-mod matching;
+pub(crate) mod matching;
 pub mod report;
 
 use std::fmt::Write;
