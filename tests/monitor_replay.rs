@@ -494,7 +494,7 @@ fn acquires_and_spdexpires_are_traced_to_the_lines_of_their_policies() {
     );
     // Each note comes right before the message's dump.
     assert!(text.contains(&format!(
-        "# policy: {name}:3 (kernel policy id 40)\nsadb_msg{{ version=2 type=6(ACQUIRE)"
+        "# policy: {name}:3 (kernel policy id 40)\nsadb_msg{{ version=2 type=6 errno=0 satype=3"
     )));
     let (_, json) = replay(Dialect::Linux, &["--json", "--config", &name], &bytes);
     let origins: Vec<String> = json

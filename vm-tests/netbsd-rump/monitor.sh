@@ -135,7 +135,7 @@ else
     sed 's/^/    /' "$work/spdadd-v.out"
 fi
 traced=$(grep -c -x "# policy: $work/policies.conf:3 (by selector; no policy id)" "$work/config.out")
-acquires=$(grep -c 'type=6(ACQUIRE)' "$work/config.out")
+acquires=$(grep -c '^sadb_msg{ version=2 type=6 ' "$work/config.out")
 # Each comes plain and as a promiscuous copy; every one must be traced.
 if [ "$acquires" -ge 2 ] && [ "$traced" -eq "$acquires" ]; then
     pass "-x --config: $acquires ACQUIREs (the kernel's and the program's), each traced to policies.conf:3 by selector"
