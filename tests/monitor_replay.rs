@@ -445,31 +445,23 @@ fn acquires_and_spdexpires_are_traced_to_the_lines_of_their_policies() {
     )
     .unwrap();
     let name = config.display().to_string();
-    let traffic = [
+    // Messages about the outbound policy 192.0.2.1 -> 192.0.2.77 of line 3, id 40.
+    let line3 = |msg_type| {
         policy_message(
-            SADB_X_SPDADD,
+            msg_type,
             [192, 0, 2, 1],
             [192, 0, 2, 77],
             IPSEC_DIR_OUTBOUND,
             40,
-        ),
+        )
+    };
+    let traffic = [
+        line3(SADB_X_SPDADD),
         acquire_for([192, 0, 2, 77], 40),
         acquire_for([192, 0, 2, 78], 99),
         acquire_for([192, 0, 2, 200], 7),
-        policy_message(
-            SADB_X_SPDEXPIRE,
-            [192, 0, 2, 1],
-            [192, 0, 2, 77],
-            IPSEC_DIR_OUTBOUND,
-            40,
-        ),
-        policy_message(
-            SADB_X_SPDDELETE2,
-            [192, 0, 2, 1],
-            [192, 0, 2, 77],
-            IPSEC_DIR_OUTBOUND,
-            40,
-        ),
+        line3(SADB_X_SPDEXPIRE),
+        line3(SADB_X_SPDDELETE2),
         acquire_for([192, 0, 2, 77], 40),
     ];
     let bytes: Vec<u8> = traffic
