@@ -9,6 +9,7 @@ use setkey::format::kame::{sa_entry, sp_entry, DumpContext};
 use setkey::format::monitor_entry::{render, View};
 use setkey::format::{json, kdebug};
 use setkey::lang::{chunk_ranges, diag, parse_range};
+use setkey::origin::{ConfigTrace, PolicyOrigins};
 use setkey::pfkey::{self, Dialect, Message};
 
 const DIALECTS: [Dialect; 3] = [Dialect::NetBsd, Dialect::FreeBsd, Dialect::Linux];
@@ -73,6 +74,7 @@ pub fn decode(data: &[u8]) {
         with_ports: data.first().is_some_and(|b| b & 1 != 0),
         protocol_name: &|_| None,
         interface_name: &|i| (i == 1).then(|| "lo0".to_string()),
+        wide_keys: false,
     };
     for dialect in DIALECTS {
         let Ok(msg) = pfkey::parse(data, dialect) else {
@@ -117,12 +119,22 @@ pub fn replay(data: &[u8]) {
             Vec::new()
         },
     };
+    // `--config`: the input's own policy messages stand for the configuration.
+    let configured = pfkey::split(bytes)
+        .filter_map(|one| pfkey::parse(one, view.dialect).ok())
+        .enumerate()
+        .map(|(i, m)| (m, format!("fuzz:{i}")));
+    let mut trace = ConfigTrace {
+        name: "fuzz".into(),
+        origins: PolicyOrigins::new(configured),
+    };
     let mut counts = BTreeMap::new();
     let mut frames = 0;
     for one in pfkey::split(bytes) {
         assert!(!one.is_empty());
         frames += 1;
-        let _ = render(one, &view, &mut counts, (1_700_000_000, 5));
+        let traced = (selector & 2 != 0).then_some(&mut trace);
+        let _ = render(one, &view, &mut counts, (1_700_000_000, 5), traced);
     }
     assert!(frames <= bytes.len());
 }

@@ -104,9 +104,24 @@ pub struct Cli {
     #[arg(long)]
     pub atomic: bool,
 
-    /// With -x: print one JSON object per message.
+    /// With -x: print one JSON object per message; with -D or -DP: the dump as one JSON
+    /// document (the same as --format json).
     #[arg(long)]
     pub json: bool,
+
+    /// With -D or -DP: kame (the C setkey's text, the default), json, or setkey (statements
+    /// that re-create the dumped state).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_dump_format)]
+    pub format: Option<DumpFormat>,
+
+    /// Read the SAD and the SPD and report what is inconsistent, each with the statements
+    /// that fix it (exit 0 healthy, 2 with findings, 1 on error).
+    #[arg(long)]
+    pub doctor: bool,
+
+    /// With -D: print keys on one line (the C setkey wraps them every 32 bytes).
+    #[arg(long)]
+    pub wide: bool,
 
     /// With -x: show only these message types (e.g. acquire,expire,delete).
     #[arg(long, value_name = "TYPES", value_delimiter = ',')]
@@ -124,6 +139,11 @@ pub struct Cli {
     /// With -x: register for these SA types (esp, ah, ipcomp) so the kernel sends ACQUIREs.
     #[arg(long, value_name = "SATYPES", value_delimiter = ',')]
     pub register: Vec<String>,
+
+    /// With -x: trace each ACQUIRE and SPDEXPIRE to the FILE:LINE of the policy of FILE (a
+    /// setkey script) it comes from, by the kernel's policy id or else by selector.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// With -x: read raw messages from FILE instead of the kernel.
     #[arg(long, value_name = "FILE", hide = true)]
@@ -173,6 +193,23 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("'{s}' is not a size (a number of bytes, or with K, M or G)"))
 }
 
+/// What `-D` and `-DP` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DumpFormat {
+    Kame,
+    Json,
+    Setkey,
+}
+
+fn parse_dump_format(s: &str) -> Result<DumpFormat, String> {
+    match s {
+        "kame" | "text" => Ok(DumpFormat::Kame),
+        "json" => Ok(DumpFormat::Json),
+        "setkey" => Ok(DumpFormat::Setkey),
+        _ => Err(format!("'{s}' is not a dump format (kame, json or setkey)")),
+    }
+}
+
 fn parse_dialect(s: &str) -> Result<Dialect, String> {
     s.parse()
 }
@@ -180,5 +217,17 @@ fn parse_dialect(s: &str) -> Result<Dialect, String> {
 impl Cli {
     pub fn hex_dump(&self) -> bool {
         self.hex || self.hex_netbsd
+    }
+
+    /// The dump format: `--format`, else JSON with `--json`, else the C setkey's text.
+    pub fn dump_format(&self) -> Result<DumpFormat, String> {
+        match (self.format, self.json) {
+            (Some(f), true) if f != DumpFormat::Json => {
+                Err("--json and --format are different formats; give one".into())
+            }
+            (Some(f), _) => Ok(f),
+            (None, true) => Ok(DumpFormat::Json),
+            (None, false) => Ok(DumpFormat::Kame),
+        }
     }
 }

@@ -7,7 +7,8 @@ use clap::Parser;
 
 use cli::Cli;
 use commands::{
-    apply, atomic, check, decode, dump, flush, input, interfaces, monitor, raw, resolve, script,
+    apply, atomic, check, decode, doctor, dump, flush, input, interfaces, monitor, raw, resolve,
+    script,
 };
 use setkey::compile::CompileOptions;
 use setkey::format::rejection::ScriptSource;
@@ -93,7 +94,21 @@ fn run(cli: &Cli) -> i32 {
         }
         return apply::run(&script, &opts);
     }
+    if cli.doctor {
+        return doctor::run(dialect, cli.json, cli.verbose, cli.hex_dump());
+    }
     if cli.dump {
+        let format = match cli.dump_format() {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                return 1;
+            }
+        };
+        if cli.loop_dump && format != cli::DumpFormat::Kame {
+            eprintln!("setkey: -l prints the short listing; it takes no --json or --format");
+            return 1;
+        }
         let scope_mask = u8::from(cli.global_scope) | (u8::from(cli.ifnet_scope) << 1);
         return dump::run(&dump::DumpOptions {
             dialect,
@@ -105,13 +120,15 @@ fn run(cli: &Cli) -> i32 {
             hex: cli.hex_dump(),
             repeat: cli.loop_dump,
             record: cli.record.clone(),
+            format,
+            wide: cli.wide,
         });
     }
     if cli.flush {
         return flush::run(dialect, cli.policy, cli.verbose, cli.hex_dump());
     }
     if cli.monitor > 0 {
-        return match monitor_options(cli, dialect) {
+        return match monitor_options(cli, dialect, &compile) {
             Ok(opts) => match &cli.replay {
                 Some(path) => monitor::replay(path, &opts),
                 None => monitor::run(&opts),
@@ -129,7 +146,11 @@ fn run(cli: &Cli) -> i32 {
     1
 }
 
-fn monitor_options(cli: &Cli, dialect: Dialect) -> Result<monitor::MonitorOptions, String> {
+fn monitor_options(
+    cli: &Cli,
+    dialect: Dialect,
+    compile: &CompileOptions,
+) -> Result<monitor::MonitorOptions, String> {
     let filter = cli
         .filter
         .iter()
@@ -161,5 +182,9 @@ fn monitor_options(cli: &Cli, dialect: Dialect) -> Result<monitor::MonitorOption
         },
         summary: cli.summary,
         register,
+        config: match &cli.config {
+            Some(path) => Some(monitor::load_config(path, compile)?),
+            None => None,
+        },
     })
 }

@@ -26,6 +26,7 @@ fn ctx(with_ports: bool) -> DumpContext<'static> {
         with_ports,
         protocol_name: &names,
         interface_name: &|_| None,
+        wide_keys: false,
     }
 }
 

@@ -4,23 +4,10 @@
 
 use setkey::format::kame::{sa_entry, sp_entry, DumpContext};
 use setkey::format::profile;
-use setkey::pfkey::{self, Dialect, Message};
+use setkey::pfkey::{self, Dialect};
 
-/// Splits a file of concatenated messages and decodes each.
-fn messages(bytes: &[u8], dialect: Dialect) -> Vec<Message> {
-    pfkey::split(bytes)
-        .map(|one| pfkey::parse(one, dialect).expect("a recorded reply decodes"))
-        .collect()
-}
-
-fn protocol_name(n: u8) -> Option<String> {
-    match n {
-        1 => Some("icmp".into()),
-        6 => Some("tcp".into()),
-        58 => Some("ipv6-icmp".into()),
-        _ => None,
-    }
-}
+mod recorded_support;
+use recorded_support::{bytes, newest, path, protocol_name, recorded};
 
 /// The names of the /etc/protocols NetBSD ships, as setkey gets them on NetBSD.
 fn netbsd_protocol_name(n: u8) -> Option<String> {
@@ -31,28 +18,13 @@ fn netbsd_protocol_name(n: u8) -> Option<String> {
         .map(|(_, name)| name.to_string())
 }
 
-fn dir(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Linux => "linux",
-        Dialect::NetBsd => "netbsd",
-        Dialect::FreeBsd => "freebsd",
-    }
-}
-
 fn render(dialect: Dialect, file: &str, policy: bool) -> String {
     // SAFETY: set before any thread of this test binary reads the time zone.
     std::env::set_var("TZ", "UTC");
-    let path = format!("tests/data/{}/{file}", dir(dialect));
-    let bytes = std::fs::read(path).expect("recorded replies");
-    let msgs = messages(&bytes, dialect);
+    let msgs = recorded(dialect, file);
     assert!(msgs.len() >= 5, "only {} messages", msgs.len());
     // "now" is a minute after the newest SA or policy was created.
-    let newest = msgs
-        .iter()
-        .filter_map(|m| m.lifetime(pfkey::LifetimeKind::Current))
-        .map(|l| l.addtime)
-        .max()
-        .unwrap_or(0);
+    let newest = newest(&msgs);
     let names = match dialect {
         Dialect::NetBsd => netbsd_protocol_name,
         _ => protocol_name,
@@ -62,6 +34,7 @@ fn render(dialect: Dialect, file: &str, policy: bool) -> String {
         with_ports: false,
         protocol_name: &names,
         interface_name: &|_| None,
+        wide_keys: false,
     };
     msgs.iter()
         .map(|m| {
@@ -131,13 +104,11 @@ fn spd_dump_recorded_from_netbsd() {
 fn recorded_replies_survive_a_round_trip() {
     for dialect in [Dialect::Linux, Dialect::NetBsd] {
         for file in ["sad.bin", "spd.bin"] {
-            let path = format!("tests/data/{}/{file}", dir(dialect));
-            let bytes = std::fs::read(&path).unwrap();
             let mut rebuilt = Vec::new();
-            for m in messages(&bytes, dialect) {
+            for m in recorded(dialect, file) {
                 rebuilt.extend(pfkey::emit(&m, dialect).unwrap());
             }
-            assert_eq!(rebuilt, bytes, "{path}");
+            assert_eq!(rebuilt, bytes(dialect, file), "{}", path(dialect, file));
         }
     }
 }

@@ -181,7 +181,7 @@ fn replay(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
     // Tests run in parallel threads of one process: a counter keeps their files apart.
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = dir.join(format!("{dialect}-{}-{n}.bin", extra.join("")));
+    let path = dir.join(format!("{dialect}-{n}.bin"));
     std::fs::write(&path, bytes).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
         .args(["-x", "--target", dialect.name(), "--replay"])
@@ -396,5 +396,108 @@ fn bsd_promiscuous_copies_are_marked_and_framed_by_the_inner_message() {
             "{json}"
         );
         assert!(!lines[1].contains("promiscuous_copy"), "{json}");
+    }
+}
+
+/// A policy message (SPDADD, SPDEXPIRE, ...) from `src` to `dst` with the kernel's `id`.
+fn policy_message(msg_type: u8, src: [u8; 4], dst: [u8; 4], dir: u8, id: u32) -> Message {
+    let mut policy = policy(dir);
+    if let Extension::Policy(p) = &mut policy {
+        p.id = id;
+    }
+    msg(
+        msg_type,
+        0,
+        vec![
+            addr(AddressKind::Src, v4(src, 0), 255, 32),
+            addr(AddressKind::Dst, v4(dst, 0), 255, 32),
+            policy,
+        ],
+    )
+}
+
+/// An ACQUIRE for `dst`, with the id of the policy that asked for it.
+fn acquire_for(dst: [u8; 4], policy_id: u32) -> Message {
+    let mut m = policy_message(
+        SADB_ACQUIRE,
+        [192, 0, 2, 1],
+        dst,
+        IPSEC_DIR_OUTBOUND,
+        policy_id,
+    );
+    m.header.satype = SADB_SATYPE_ESP;
+    m
+}
+
+/// `-x --config`: an SPDADD teaches the id of line 3, an ACQUIRE with it is traced by id, one
+/// with an unknown id by its addresses, one no policy of the file fits to none, and an
+/// SPDEXPIRE by id; after an SPDDELETE the id is forgotten.
+#[test]
+fn acquires_and_spdexpires_are_traced_to_the_lines_of_their_policies() {
+    let dir = std::env::temp_dir().join(format!("setkey-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("policies.conf");
+    std::fs::write(
+        &config,
+        "# two policies\n\
+         spdadd 192.0.2.1 192.0.2.78 any -P out ipsec esp/transport//require;\n\
+         spdadd 192.0.2.1 192.0.2.77 any -P out ipsec esp/transport//require;\n",
+    )
+    .unwrap();
+    let name = config.display().to_string();
+    // Messages about the outbound policy 192.0.2.1 -> 192.0.2.77 of line 3, id 40.
+    let line3 = |msg_type| {
+        policy_message(
+            msg_type,
+            [192, 0, 2, 1],
+            [192, 0, 2, 77],
+            IPSEC_DIR_OUTBOUND,
+            40,
+        )
+    };
+    let traffic = [
+        line3(SADB_X_SPDADD),
+        acquire_for([192, 0, 2, 77], 40),
+        acquire_for([192, 0, 2, 78], 99),
+        acquire_for([192, 0, 2, 200], 7),
+        line3(SADB_X_SPDEXPIRE),
+        line3(SADB_X_SPDDELETE2),
+        acquire_for([192, 0, 2, 77], 40),
+    ];
+    let bytes: Vec<u8> = traffic
+        .iter()
+        .flat_map(|m| emit(m, Dialect::Linux).unwrap())
+        .collect();
+    let (status, text) = replay(Dialect::Linux, &["--config", &name], &bytes);
+    assert_eq!(status, 0);
+    let notes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("# policy: "))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            format!("# policy: {name}:3 (kernel policy id 40)"),
+            format!("# policy: {name}:2 (by selector; kernel policy id 99)"),
+            format!("# policy: none in {name} (kernel policy id 7)"),
+            format!("# policy: {name}:3 (kernel policy id 40)"),
+            format!("# policy: {name}:3 (by selector; kernel policy id 40)"),
+        ]
+    );
+    // Each note comes right before the message's dump.
+    assert!(text.contains(&format!(
+        "# policy: {name}:3 (kernel policy id 40)\nsadb_msg{{ version=2 type=6 errno=0 satype=3"
+    )));
+    let (_, json) = replay(Dialect::Linux, &["--json", "--config", &name], &bytes);
+    let origins: Vec<String> = json
+        .lines()
+        .map(|l| match l.find(",\"policy_origin\":") {
+            Some(at) => l[at + 1..].replace(&name, "FILE"),
+            None => "-".to_string(),
+        })
+        .collect();
+    insta::assert_snapshot!("config_origins_json", origins.join("\n"));
+    for line in json.lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("one JSON object a line");
     }
 }

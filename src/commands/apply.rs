@@ -3,6 +3,7 @@
 
 use setkey::compile::CompileOptions;
 use setkey::format::kame::{self, DumpContext};
+use setkey::format::monitor;
 use setkey::format::rejection::{self, ScriptSource, Stream};
 use setkey::lang::{diag, Span};
 use setkey::pfkey::consts::*;
@@ -53,6 +54,12 @@ pub fn run_steps(script: &Script, steps: &[Step], opts: &ApplyOptions) -> i32 {
     for step in steps {
         match execute(&mut session, &step.action) {
             Ok(Outcome::Done) => {}
+            Ok(Outcome::PolicyInstalled { id, dir }) => {
+                let lines = lines.get_or_insert_with(|| diag::LineIndex::new(&script.text));
+                let (line, _) = lines.line_col(step.statement.start);
+                let location = format!("{}:{line}", script.name);
+                print!("{}", monitor::policy_id_note(&location, id, dir));
+            }
             Ok(Outcome::Exit) => break,
             Ok(Outcome::KernelError(text)) => {
                 failed = true;
@@ -70,6 +77,11 @@ pub fn run_steps(script: &Script, steps: &[Step], opts: &ApplyOptions) -> i32 {
 
 enum Outcome {
     Done,
+    /// With -v: the kernel took an SPDADD or SPDUPDATE and gave the policy this id.
+    PolicyInstalled {
+        id: u32,
+        dir: u8,
+    },
     Exit,
     KernelError(String),
 }
@@ -83,10 +95,23 @@ fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionErr
         with_ports: false,
         protocol_name: &protocol_name,
         interface_name: &interface_name,
+        wide_keys: false,
     };
     let msg_type = |bytes: &[u8]| bytes.get(1).copied().unwrap_or(0);
     match action {
         Action::Exit => Ok(Outcome::Exit),
+        Action::Send(bytes)
+            if session.verbose && matches!(msg_type(bytes), SADB_X_SPDADD | SADB_X_SPDUPDATE) =>
+        {
+            let reply = session.transact_bytes(bytes)?;
+            match reply.policy() {
+                Some(p) if reply.header.errno == 0 => Ok(Outcome::PolicyInstalled {
+                    id: p.id,
+                    dir: p.dir,
+                }),
+                _ => Ok(status(dialect, reply.header.msg_type, reply.header.errno)),
+            }
+        }
         Action::Send(bytes) => {
             let errno = session.transact_status(bytes)?;
             Ok(status(dialect, msg_type(bytes), errno))

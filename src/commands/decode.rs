@@ -16,6 +16,7 @@ pub fn run(paths: &[std::path::PathBuf], dialect: Dialect, verbose: bool) -> i32
         with_ports: false,
         protocol_name: &protocol_name,
         interface_name: &interface_name,
+        wide_keys: false,
     };
     let mut status = 0;
     for path in paths {

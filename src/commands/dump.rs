@@ -1,8 +1,12 @@
-//! `-D` / `-DP`: dump the SAD or the SPD in the C setkey's format, streaming entry by entry.
+//! `-D` / `-DP`: dump the SAD or the SPD in the C setkey's format, as JSON, or as the
+//! statements that re-create it.
 
 use std::io::Write;
 
+use setkey::format::json_dump;
 use setkey::format::kame::{self, DumpContext};
+
+pub use crate::cli::DumpFormat;
 use setkey::pfkey::consts::*;
 use setkey::pfkey::{Dialect, Extension, Message};
 
@@ -23,6 +27,9 @@ pub struct DumpOptions {
     pub repeat: bool,
     /// `--record FILE`: also write the kernel's replies, raw, to FILE.
     pub record: Option<std::path::PathBuf>,
+    pub format: DumpFormat,
+    /// `--wide`: keys on one line.
+    pub wide: bool,
 }
 
 pub fn run(opts: &DumpOptions) -> i32 {
@@ -93,38 +100,73 @@ fn dump_once(opts: &DumpOptions) -> i32 {
         with_ports: opts.with_ports,
         protocol_name: &protocol_name,
         interface_name: &interface_name,
+        wide_keys: opts.wide,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::LineWriter::new(stdout.lock());
+    let mut kept = Vec::new();
+    let mut first = true;
+    if opts.format == DumpFormat::Json {
+        let _ = out.write_all(json_dump::document_start(opts.dialect, opts.policy).as_bytes());
+    }
     let result = session.dump(&request, |entry| {
-        let text = if opts.policy {
-            kame::sp_entry(entry, opts.dialect, &ctx)
-        } else if opts.all || !is_dead(entry) {
-            kame::sa_entry(entry, opts.dialect, &ctx)
-        } else {
-            return;
+        let wanted = opts.policy || opts.all || !is_dead(entry);
+        let text = match opts.format {
+            _ if !wanted => return,
+            DumpFormat::Setkey => {
+                kept.push(entry.clone());
+                return;
+            }
+            DumpFormat::Json => {
+                let one = if opts.policy {
+                    json_dump::sp_entry(entry, opts.dialect, &ctx)
+                } else {
+                    json_dump::sa_entry(entry, opts.dialect, &ctx)
+                };
+                let lead = if first { "\n" } else { ",\n" };
+                first = false;
+                format!("{lead}{one}")
+            }
+            DumpFormat::Kame if opts.policy => kame::sp_entry(entry, opts.dialect, &ctx),
+            DumpFormat::Kame => kame::sa_entry(entry, opts.dialect, &ctx),
         };
         let _ = out.write_all(text.as_bytes());
     });
+    match opts.format {
+        DumpFormat::Json => {
+            let close = if first { "" } else { "\n" };
+            let _ = writeln!(out, "{close}{}", json_dump::DOCUMENT_END);
+        }
+        DumpFormat::Setkey => {
+            let script = setkey::decompile::script(&kept, opts.dialect, opts.policy);
+            let _ = out.write_all(script.as_bytes());
+        }
+        DumpFormat::Kame => {}
+    }
     let _ = out.flush();
+    drop(out);
+    let empty = if opts.policy {
+        "No SPD entries."
+    } else {
+        "No SAD entries."
+    };
     match result {
         Ok(0) => 0,
         Ok(errno) if i32::from(errno) == libc::ENOENT => {
-            println!(
-                "{}",
-                if opts.policy {
-                    "No SPD entries."
-                } else {
-                    "No SAD entries."
-                }
-            );
+            match opts.format {
+                DumpFormat::Kame => println!("{empty}"),
+                DumpFormat::Setkey => println!("# {empty}"),
+                DumpFormat::Json => {}
+            }
             0
         }
         Ok(errno) => {
-            println!(
-                "{}.",
-                kernel_error_text(session.dialect, request.header.msg_type, errno)
-            );
+            let text = kernel_error_text(session.dialect, request.header.msg_type, errno);
+            if opts.format == DumpFormat::Kame {
+                println!("{text}.");
+            } else {
+                eprintln!("setkey: {text}");
+            }
             1
         }
         Err(e) => {

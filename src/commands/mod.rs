@@ -4,6 +4,7 @@ pub mod apply;
 pub mod atomic;
 pub mod check;
 pub mod decode;
+pub mod doctor;
 pub mod dump;
 pub mod flush;
 pub mod input;

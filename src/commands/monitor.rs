@@ -5,16 +5,66 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use setkey::compile::CompileOptions;
 use setkey::format::monitor_entry::{self, View};
 use setkey::kernel::{KernelError, PfKeySocket};
+use setkey::lang::diag::LineIndex;
+use setkey::origin::{ConfigTrace, PolicyOrigins};
 use setkey::pfkey::consts::*;
 use setkey::pfkey::{self, Message};
+
+use super::script::{compile_script, Action};
+use super::session::Session;
 
 pub struct MonitorOptions {
     pub view: View,
     pub summary: bool,
     /// SA types to register for, so that the kernel sends ACQUIREs.
     pub register: Vec<u8>,
+    /// `--config FILE`: the policies ACQUIREs and SPDEXPIREs are traced to.
+    pub config: Option<ConfigTrace>,
+}
+
+/// `--config FILE`: the policies FILE installs, each with its `FILE:LINE`.
+pub fn load_config(
+    path: &std::path::Path,
+    compile: &CompileOptions,
+) -> Result<ConfigTrace, String> {
+    let script = super::input::read_script(Some(path))?;
+    let Ok(steps) = compile_script(&script, compile, true) else {
+        return Err(format!("--config: {} does not compile", script.name));
+    };
+    let lines = LineIndex::new(&script.text);
+    let compiled = steps.iter().filter_map(|step| match &step.action {
+        Action::Send(bytes) => {
+            let msg = pfkey::parse(bytes, compile.dialect).ok()?;
+            let (line, _) = lines.line_col(step.statement.start);
+            Some((msg, format!("{}:{line}", script.name)))
+        }
+        _ => None,
+    });
+    Ok(ConfigTrace {
+        origins: PolicyOrigins::new(compiled),
+        name: script.name.clone(),
+    })
+}
+
+/// The kernel's policy ids as they are now: an SPDDUMP on a socket of its own (a promiscuous
+/// socket would see every reply of it too).
+fn learn_from_dump(trace: &mut ConfigTrace, dialect: pfkey::Dialect) -> Result<(), String> {
+    let mut session = Session::open(dialect, false, false).map_err(|e| e.to_string())?;
+    let errno = session
+        .dump(&Message::new(SADB_X_SPDDUMP, 0), |entry| {
+            trace.origins.learn(entry)
+        })
+        .map_err(|e| e.to_string())?;
+    match i32::from(errno) {
+        0 | libc::ENOENT => Ok(()),
+        e => Err(format!(
+            "--config: the SPD dump failed: {}",
+            std::io::Error::from_raw_os_error(e)
+        )),
+    }
 }
 
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -55,6 +105,15 @@ pub fn run(opts: &MonitorOptions) -> i32 {
             return 1;
         }
     };
+    // The monitor's socket is open (and gets every SPDADD from now on) before the dump, and
+    // promiscuous only after it.
+    let mut trace = opts.config.clone();
+    if let Some(trace) = &mut trace {
+        if let Err(e) = learn_from_dump(trace, opts.view.dialect) {
+            eprintln!("setkey: {e}");
+            return 1;
+        }
+    }
     let pid = std::process::id();
     let mut requests = vec![{
         let mut m = Message::new(SADB_X_PROMISC, 1);
@@ -96,7 +155,7 @@ pub fn run(opts: &MonitorOptions) -> i32 {
                 return 1;
             }
         };
-        let text = monitor_entry::render(&bytes, &opts.view, &mut counts, now());
+        let text = monitor_entry::render(&bytes, &opts.view, &mut counts, now(), trace.as_mut());
         let mut out = stdout.lock();
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
@@ -124,11 +183,12 @@ pub fn replay(path: &std::path::Path, opts: &MonitorOptions) -> i32 {
         }
     };
     let mut counts = BTreeMap::new();
+    let mut trace = opts.config.clone();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for one in pfkey::split(&bytes) {
-        let _ =
-            out.write_all(monitor_entry::render(one, &opts.view, &mut counts, (0, 0)).as_bytes());
+        let text = monitor_entry::render(one, &opts.view, &mut counts, (0, 0), trace.as_mut());
+        let _ = out.write_all(text.as_bytes());
     }
     let _ = out.flush();
     drop(out);

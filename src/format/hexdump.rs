@@ -18,9 +18,18 @@ pub fn offset_dump(bytes: &[u8]) -> String {
 /// Groups of 4 bytes, each preceded by a space; a newline before every 32nd byte
 /// (KAME's `ipsec_hexdump`, used for keys).
 pub fn grouped(bytes: &[u8]) -> String {
+    grouped_lines(bytes, 32)
+}
+
+/// The grouped key form on one line, however long the key (`--wide`).
+pub fn grouped_wide(bytes: &[u8]) -> String {
+    grouped_lines(bytes, usize::MAX)
+}
+
+fn grouped_lines(bytes: &[u8], per_line: usize) -> String {
     let mut out = String::with_capacity(bytes.len() * 2 + bytes.len() / 4 + 2);
     for (i, b) in bytes.iter().enumerate() {
-        if i > 0 && i % 32 == 0 {
+        if i > 0 && i % per_line == 0 {
             out.push('\n');
         }
         if i % 4 == 0 {
@@ -55,5 +64,6 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0], " abababab".repeat(8));
         assert_eq!(lines[1], " abababab");
+        assert_eq!(grouped_wide(&long), " abababab".repeat(9));
     }
 }

@@ -5,13 +5,13 @@ use std::fmt::Write;
 use crate::pfkey::{self, Dialect, Extension, Message, SockAddr};
 
 /// A tiny JSON object writer: fields are appended in order, strings escaped.
-struct Obj {
+pub(crate) struct Obj {
     out: String,
     first: bool,
 }
 
 impl Obj {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Obj {
             out: String::from("{"),
             first: true,
@@ -25,28 +25,38 @@ impl Obj {
         push_str(&mut self.out, k);
         self.out.push(':');
     }
-    fn num(&mut self, k: &str, v: impl Into<u64>) -> &mut Self {
+    pub(crate) fn num(&mut self, k: &str, v: impl Into<u64>) -> &mut Self {
         self.key(k);
         let _ = write!(self.out, "{}", v.into());
         self
     }
-    fn str(&mut self, k: &str, v: &str) -> &mut Self {
+    pub(crate) fn str(&mut self, k: &str, v: &str) -> &mut Self {
         self.key(k);
         push_str(&mut self.out, v);
         self
     }
-    fn raw(&mut self, k: &str, json: &str) -> &mut Self {
+    pub(crate) fn raw(&mut self, k: &str, json: &str) -> &mut Self {
         self.key(k);
         self.out.push_str(json);
         self
     }
-    fn finish(mut self) -> String {
+    /// A string, or `null` for `None`.
+    pub(crate) fn opt_str(&mut self, k: &str, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(v) => self.str(k, v),
+            None => self.raw(k, "null"),
+        }
+    }
+    pub(crate) fn bool(&mut self, k: &str, v: bool) -> &mut Self {
+        self.raw(k, if v { "true" } else { "false" })
+    }
+    pub(crate) fn finish(mut self) -> String {
         self.out.push('}');
         self.out
     }
 }
 
-fn push_str(out: &mut String, s: &str) {
+pub(crate) fn push_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -64,7 +74,7 @@ fn push_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes
         .iter()
         .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
@@ -73,7 +83,7 @@ fn hex(bytes: &[u8]) -> String {
         })
 }
 
-fn array(items: impl IntoIterator<Item = String>) -> String {
+pub(crate) fn array(items: impl IntoIterator<Item = String>) -> String {
     let mut out = String::from("[");
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::ctime::ctime20;
-use super::hexdump::grouped;
+use super::hexdump::{grouped, grouped_wide};
 use super::names;
 use super::profile::{self, NatOa, SaLayout};
 use crate::pfkey::consts::*;
@@ -23,6 +23,8 @@ pub struct DumpContext<'a> {
     /// `if_indextoname()`: the interface of an IPv6 scope id, when it can be known (the
     /// dump is of this host's own kernel).
     pub interface_name: &'a dyn Fn(u32) -> Option<String>,
+    /// `--wide`: keys on one line (the C setkey wraps them every 32 bytes).
+    pub wide_keys: bool,
 }
 
 fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
@@ -201,6 +203,13 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
         }
     }
     let key = |kind| msg.key(kind);
+    let key_text = |bytes: &[u8]| {
+        if ctx.wide_keys {
+            grouped_wide(bytes)
+        } else {
+            grouped(bytes)
+        }
+    };
     if satype == SADB_X_SATYPE_IPCOMP {
         let _ = write!(out, "\tC: {}", names::compress_name(sa.encrypt));
     } else if satype == SADB_SATYPE_ESP {
@@ -210,7 +219,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
                 out,
                 "\tE: {}{}",
                 names::lookup(p.encrypt_names, sa.encrypt),
-                grouped(bytes)
+                key_text(bytes)
             );
         }
     }
@@ -220,7 +229,7 @@ fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpCo
             out,
             "\tA: {}{}",
             names::lookup(p.auth_names, sa.auth),
-            grouped(bytes)
+            key_text(bytes)
         );
     }
     let replay = match msg.extensions.iter().find_map(|e| match e {
@@ -381,6 +390,7 @@ mod tests {
             with_ports: false,
             protocol_name: &|_| None,
             interface_name: &names,
+            wide_keys: false,
         };
         assert_eq!(dump_host(&scoped("fe80::1", 2), &ctx), "fe80::1%wm0");
         assert_eq!(dump_host(&scoped("ff02::1", 2), &ctx), "ff02::1%wm0");

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::ctime::ctime20;
 use super::kame::{addr_port, dump_host, lifetimes, sec_ctx, src_dst, DumpContext};
+use super::names::{mode_word, word, ACTIONS, DIRECTIONS, LEVELS, REQUEST_PROTOCOLS};
 use super::profile::{self, DumpProfile, PolicyError, PolicyTrailer, UpperSpec};
 use crate::pfkey::consts::*;
 use crate::pfkey::{Dialect, IpsecRequest, Message, Policy, SockAddr};
@@ -179,21 +180,12 @@ pub fn policy_text(
     interface_name: &dyn Fn(u32) -> Option<String>,
 ) -> Result<String, &'static str> {
     let p = profile::of(dialect);
-    let dir = match policy.dir {
-        IPSEC_DIR_ANY => "any",
-        IPSEC_DIR_INBOUND => "in",
-        IPSEC_DIR_OUTBOUND => "out",
-        IPSEC_DIR_FWD if p.fwd => "fwd",
-        _ => return Err("Invalid direction"),
+    let dir = match word(DIRECTIONS, policy.dir) {
+        Some(_) if policy.dir == IPSEC_DIR_FWD && !p.fwd => return Err("Invalid direction"),
+        Some(dir) => dir,
+        None => return Err("Invalid direction"),
     };
-    let action = match policy.policy_type {
-        IPSEC_POLICY_DISCARD => "discard",
-        IPSEC_POLICY_NONE => "none",
-        IPSEC_POLICY_IPSEC => "ipsec",
-        IPSEC_POLICY_ENTRUST => "entrust",
-        IPSEC_POLICY_BYPASS => "bypass",
-        _ => return Err("Invalid security policy"),
-    };
+    let action = word(ACTIONS, policy.policy_type).ok_or("Invalid security policy")?;
     let mut text = String::from(dir);
     if p.priority && policy.priority != 0 {
         text.push_str(&priority_text(policy.priority));
@@ -210,7 +202,7 @@ pub fn policy_text(
     Ok(text)
 }
 
-fn priority_text(priority: u32) -> String {
+pub(crate) fn priority_text(priority: u32) -> String {
     const HIGH: i64 = 0x4000_0000;
     const DEF: i64 = 0x8000_0000;
     const LOW: i64 = 0xC000_0000;
@@ -240,21 +232,17 @@ fn request_text(
         with_ports,
         protocol_name: &|_| None,
         interface_name,
+        wide_keys: false,
     };
     let host = |a: &SockAddr| dump_host(a, &ctx);
-    let proto = match r.proto {
-        p if p == u16::from(IPPROTO_ESP) => "esp",
-        p if p == u16::from(IPPROTO_AH) => "ah",
-        p if p == u16::from(IPPROTO_IPCOMP) => "ipcomp",
-        p if p == u16::from(IPPROTO_TCP) && profile.request_tcp => "tcp",
-        _ => return Err("Invalid ipsec protocol"),
+    let proto = match word(REQUEST_PROTOCOLS, r.proto) {
+        Some(_) if r.proto == u16::from(IPPROTO_TCP) && !profile.request_tcp => {
+            return Err("Invalid ipsec protocol")
+        }
+        Some(proto) => proto,
+        None => return Err("Invalid ipsec protocol"),
     };
-    let mode = match r.mode {
-        IPSEC_MODE_ANY => "any",
-        IPSEC_MODE_TRANSPORT => "transport",
-        IPSEC_MODE_TUNNEL => "tunnel",
-        _ => return Err("Invalid ipsec mode"),
-    };
+    let mode = mode_word(r.mode).ok_or("Invalid ipsec mode")?;
     // The endpoints are made before the level is looked at; getnameinfo() fails on a
     // family it does not know, which libipsec reports as a bad address.
     let endpoints = match &r.endpoints {
@@ -271,13 +259,7 @@ fn request_text(
         Some((src, dst)) => format!("{}-{}", host(src), host(dst)),
         None => String::new(),
     };
-    let level = match r.level {
-        IPSEC_LEVEL_DEFAULT => "default",
-        IPSEC_LEVEL_USE => "use",
-        IPSEC_LEVEL_REQUIRE => "require",
-        IPSEC_LEVEL_UNIQUE => "unique",
-        _ => return Err("Invalid ipsec level"),
-    };
+    let level = word(LEVELS, r.level).ok_or("Invalid ipsec level")?;
     let mut text = format!("{proto}/{mode}/{endpoints}/{level}");
     if r.reqid != 0 {
         let mark = if r.reqid > IPSEC_MANUAL_REQID_MAX {

@@ -4,6 +4,8 @@ use std::fmt::Write;
 
 use super::ctime;
 use super::kame::host;
+use super::names;
+use crate::origin::{ConfigTrace, MatchedBy};
 use crate::pfkey::consts::*;
 use crate::pfkey::{self, AddressKind, Dialect, Extension, LifetimeKind, Message, SockAddr};
 
@@ -122,6 +124,49 @@ fn lifetime_usage(msg: &Message, now: u64) -> String {
     } else {
         format!("{limit_kind}: {}", parts.join(", "))
     }
+}
+
+/// `# policy: FILE:LINE (kernel policy id N)`: where the policy the kernel knows by `id` is in
+/// a configuration (after an SPDADD or SPDUPDATE with `-v`, and for `-x --config`).
+pub fn policy_id_note(location: &str, id: u32, dir: u8) -> String {
+    let dir = names::word(names::DIRECTIONS, dir).unwrap_or("?");
+    format!("# policy: {location} (kernel policy id {id}, -P {dir})\n")
+}
+
+/// The `-x --config` line of an ACQUIRE or SPDEXPIRE: the policy of the configuration it
+/// comes from and how that was found, or that none of its policies fits.
+pub fn origin_line(trace: &ConfigTrace, msg: &Message) -> String {
+    let id = match msg.policy() {
+        Some(p) => format!("kernel policy id {}", p.id),
+        None => "no policy id".to_string(),
+    };
+    match trace.origins.origin(msg) {
+        Some(o) if o.by == MatchedBy::PolicyId => format!("# policy: {} ({id})\n", o.location),
+        Some(o) => format!("# policy: {} (by selector; {id})\n", o.location),
+        None => format!("# policy: none in {} ({id})\n", trace.name),
+    }
+}
+
+/// The `policy_origin` member `-x --json --config` adds to an ACQUIRE or SPDEXPIRE.
+pub fn origin_json(trace: &ConfigTrace, msg: &Message) -> String {
+    let origin = trace.origins.origin(msg);
+    let mut o = super::json::Obj::new();
+    o.str("config", &trace.name);
+    match origin {
+        Some(origin) => {
+            o.str("location", origin.location).str(
+                "matched_by",
+                match origin.by {
+                    MatchedBy::PolicyId => "policy_id",
+                    MatchedBy::Selector => "selector",
+                },
+            );
+        }
+        None => {
+            o.raw("location", "null").raw("matched_by", "null");
+        }
+    }
+    o.finish()
 }
 
 /// A readable one-line account of `msg`, e.g. `ACQUIRE esp 192.0.2.1 -> 192.0.2.2 proto 1 ...`;

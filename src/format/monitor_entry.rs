@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{hexdump, json, kdebug, monitor};
+use crate::origin::{self, ConfigTrace};
 use crate::pfkey::consts::SADB_X_PROMISC;
 use crate::pfkey::{self, Dialect};
 
@@ -21,16 +22,29 @@ pub struct View {
 }
 
 /// Everything printed for one received message (empty when filtered out); `counts` gains
-/// one for the message's type name, marked when it is a promiscuous copy.
+/// one for the message's type name, marked when it is a promiscuous copy. With `trace`
+/// (`--config`), every message teaches it the kernel's policy ids, and an ACQUIRE or
+/// SPDEXPIRE is shown with the policy of the configuration it comes from.
 pub fn render(
     bytes: &[u8],
     view: &View,
     counts: &mut BTreeMap<String, u64>,
     (secs, micros): (u64, u32),
+    trace: Option<&mut ConfigTrace>,
 ) -> String {
     let inner = monitor::unwrap_promisc(bytes);
     let promiscuous_copy = inner.len() != bytes.len();
     let parsed = pfkey::parse(inner, view.dialect);
+    let trace = trace.map(|t| {
+        if let Ok(msg) = &parsed {
+            t.origins.learn(msg);
+        }
+        &*t
+    });
+    let traced = match (trace, &parsed) {
+        (Some(t), Ok(msg)) if origin::is_traced(msg.header.msg_type) => Some((t, msg)),
+        _ => None,
+    };
     let msg_type = pfkey::peek_header(inner).map(|h| h.msg_type);
     if !view.filter.is_empty() && !msg_type.is_some_and(|t| view.filter.contains(&t)) {
         return String::new();
@@ -44,10 +58,18 @@ pub fn render(
     *counts.entry(counted).or_default() += 1;
     if view.json {
         return match &parsed {
-            Ok(msg) => format!(
-                "{}\n",
-                json::message(msg, view.dialect, Some((secs, micros)), promiscuous_copy)
-            ),
+            Ok(msg) => {
+                let mut text =
+                    json::message(msg, view.dialect, Some((secs, micros)), promiscuous_copy);
+                if let Some((t, msg)) = traced {
+                    text.pop();
+                    text.push_str(&format!(
+                        ",\"policy_origin\":{}}}",
+                        monitor::origin_json(t, msg)
+                    ));
+                }
+                format!("{text}\n")
+            }
             Err(e) => format!(
                 "{{\"time\":{secs}.{micros:06},\"error\":{:?},\"bytes\":\"{}\"}}\n",
                 e.to_string(),
@@ -77,6 +99,9 @@ pub fn render(
             )),
             Err(e) => out.push_str(&format!("# undecodable message: {e}\n")),
         }
+    }
+    if let Some((t, msg)) = traced {
+        out.push_str(&monitor::origin_line(t, msg));
     }
     if msg_type.is_some() {
         out.push_str(&kdebug::render_bytes(inner, view.dialect));

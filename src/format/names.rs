@@ -1,5 +1,8 @@
-//! The names setkey prints for numbers in dumps (SA types, modes, states, algorithms); the
-//! algorithm tables of each OS are chosen in `profile.rs`.
+//! The names setkey prints for numbers in dumps (SA types, modes, states, algorithms, and the
+//! policy language's directions, actions, protocols and levels); the algorithm tables of each
+//! OS are chosen in `profile.rs`.
+
+use crate::pfkey::consts::*;
 
 pub const SATYPES: &[&str] = &[
     "unspec", "unknown", "ah", "esp", "unknown", "rsvp", "ospfv2", "ripv2", "mip", "ipcomp",
@@ -7,6 +10,44 @@ pub const SATYPES: &[&str] = &[
 ];
 pub const MODES: &[&str] = &["any", "transport", "tunnel"];
 pub const STATES: &[&str] = &["larval", "mature", "dying", "dead"];
+
+/// The policy language's words for a policy's direction (`-P in`), action and, per request,
+/// protocol and level (`esp/transport//require`); a request's mode is in `MODES`.
+pub const DIRECTIONS: &[(u8, &str)] = &[
+    (IPSEC_DIR_ANY, "any"),
+    (IPSEC_DIR_INBOUND, "in"),
+    (IPSEC_DIR_OUTBOUND, "out"),
+    (IPSEC_DIR_FWD, "fwd"),
+];
+pub const ACTIONS: &[(u16, &str)] = &[
+    (IPSEC_POLICY_DISCARD, "discard"),
+    (IPSEC_POLICY_NONE, "none"),
+    (IPSEC_POLICY_IPSEC, "ipsec"),
+    (IPSEC_POLICY_ENTRUST, "entrust"),
+    (IPSEC_POLICY_BYPASS, "bypass"),
+];
+pub const REQUEST_PROTOCOLS: &[(u16, &str)] = &[
+    (IPPROTO_ESP as u16, "esp"),
+    (IPPROTO_AH as u16, "ah"),
+    (IPPROTO_IPCOMP as u16, "ipcomp"),
+    (IPPROTO_TCP as u16, "tcp"),
+];
+pub const LEVELS: &[(u8, &str)] = &[
+    (IPSEC_LEVEL_DEFAULT, "default"),
+    (IPSEC_LEVEL_USE, "use"),
+    (IPSEC_LEVEL_REQUIRE, "require"),
+    (IPSEC_LEVEL_UNIQUE, "unique"),
+];
+
+/// The word `table` has for `value`, if any.
+pub fn word<T: Copy + PartialEq>(table: &[(T, &'static str)], value: T) -> Option<&'static str> {
+    table.iter().find(|(n, _)| *n == value).map(|(_, w)| *w)
+}
+
+/// A request's mode (`transport`), if it has a name.
+pub fn mode_word(mode: u8) -> Option<&'static str> {
+    MODES.get(usize::from(mode)).copied()
+}
 
 /// `name ` from `table`, or `number ` past its end (setkey's GETMSGSTR).
 pub fn table_or_number(table: &[&str], value: u8) -> String {

@@ -2,7 +2,8 @@
 # Boots Debian's Linux kernel (which has PF_KEY) in QEMU with a busybox initramfs holding a
 # static setkey, the static kernel test executables and vm-tests/, runs vm-tests/linux/suite.sh
 # there and exits with its status.
-# VM_RECORD=1 writes the output of scenarios that lack an expected file (to review, then commit).
+# VM_RECORD=1 writes the output of scenarios that lack an expected file (to review, then commit);
+# SCENARIOS runs a subset of the shared scenarios (the other steps run in full).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -55,6 +56,8 @@ cp /etc/protocols /etc/services "$root/etc/" 2>/dev/null || true
 mkdir -p "$root/vm-tests"
 cp -r "$top/vm-tests/scenarios" "$top/vm-tests/linux" "$root/vm-tests/"
 rm -rf "$root/vm-tests/linux/.cache"
+# SCENARIOS (a space-separated subset of the shared scenarios) reaches the suite in the VM.
+printf '%s\n' "${SCENARIOS:-}" >"$root/vm-tests/scenarios-subset"
 
 # Modules and their dependencies, in load order; decompressed so busybox insmod loads them.
 modules="xfrm_algo af_key esp4 esp6 ah4 ah6 xfrm_ipcomp ipcomp ipcomp6 tunnel4 tunnel6

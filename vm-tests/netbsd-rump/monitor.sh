@@ -2,8 +2,9 @@
 # `setkey -x` and `setkey -x --json` on the NetBSD kernel, both in the background: they must
 # see the ADD, DELETE, SPDADD and SPDFLUSH another process makes, each twice (the promiscuous
 # copy first, then the broadcast one: sys/netipsec/keysock.c key_sendup_mbuf), keep running
-# until SIGTERM and exit 0 then. This kernel has no packet path, so there is no ACQUIRE and
-# no EXPIRE to watch here. Environment: SETKEY, WORK.
+# until SIGTERM and exit 0 then. This kernel has no packet path, so no packet causes an
+# ACQUIRE and there is no EXPIRE to watch here; an ACQUIRE a program sends is traced with
+# --config (below). Environment: SETKEY, WORK.
 set -u
 : "${SETKEY:?}"
 work=${WORK:-/tmp}/setkey-monitor-netbsd
@@ -97,6 +98,50 @@ if [ "$failed" -ne 0 ]; then
     sed 's/^/    /' "$work/text.out"
     echo "----- -x --json output:"
     sed 's/^/    /' "$work/json.out"
+fi
+setkey -F
+setkey -FP
+
+# -x --config: this kernel has no packet path, but a program may send an ACQUIRE (key.c
+# key_acquire2): the kernel then makes one of its own, without a policy, and passes the
+# program's on, both to registered sockets only. Neither carries a policy id, so both are
+# traced by selector; the spdadd's id comes from -v, on a line of its own.
+cat >"$work/policies.conf" <<'CONF'
+# Policies of the ACQUIRE test.
+spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require;
+spdadd 192.0.2.1 192.0.2.77 any -P out ipsec esp/transport//require;
+CONF
+"$SETKEY" --target netbsd -x --register esp --config "$work/policies.conf" \
+    >"$work/config.out" 2>"$work/config.err" &
+config_monitor=$!
+sleep 1
+echo "spdadd 192.0.2.1 192.0.2.77 any -P out ipsec esp/transport//require;" |
+    setkey -v -c >"$work/spdadd-v.out"
+# SADB_ACQUIRE (esp) 192.0.2.1 -> 192.0.2.77 with an empty proposal, as NetBSD lays it out.
+src='\003\000\005\000\377\040\000\000\020\002\000\000\300\000\002\001\000\000\000\000\000\000\000\000'
+dst='\003\000\006\000\377\040\000\000\020\002\000\000\300\000\002\115\000\000\000\000\000\000\000\000'
+# shellcheck disable=SC2059 # the format holds the bytes
+printf "\002\006\000\003\011\000\000\000\001\000\000\000\000\000\000\000$src$dst\001\000\015\000\000\000\000\000" \
+    >"$work/acquire.bin"
+# No reply comes to an unregistered sender: --send-raw would wait for one.
+timeout 2 "$SETKEY" --target netbsd --send-raw "$work/acquire.bin" >/dev/null 2>&1
+sleep 1
+kill -TERM "$config_monitor"
+wait "$config_monitor" || fail "-x --config: exit status $? on SIGTERM"
+if grep -qx '# policy: (stdin):1 (kernel policy id [0-9]*, -P out)' "$work/spdadd-v.out"; then
+    pass "-v: $(grep '^# policy: ' "$work/spdadd-v.out")"
+else
+    fail "-v: no '# policy: (stdin):1 (kernel policy id N, -P out)' line"
+    sed 's/^/    /' "$work/spdadd-v.out"
+fi
+traced=$(grep -c -x "# policy: $work/policies.conf:3 (by selector; no policy id)" "$work/config.out")
+acquires=$(grep -c '^sadb_msg{ version=2 type=6 ' "$work/config.out")
+# Each comes plain and as a promiscuous copy; every one must be traced.
+if [ "$acquires" -ge 2 ] && [ "$traced" -eq "$acquires" ]; then
+    pass "-x --config: $acquires ACQUIREs (the kernel's and the program's), each traced to policies.conf:3 by selector"
+else
+    fail "-x --config: $acquires ACQUIREs, $traced traced to policies.conf:3 by selector"
+    sed 's/^/    /' "$work/config.out" "$work/config.err"
 fi
 setkey -F
 setkey -FP

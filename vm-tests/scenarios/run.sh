@@ -2,7 +2,8 @@
 # Runs every real-kernel scenario against the kernel of this machine (a test VM).
 # Each scenario directory holds setup.conf (or setup.TARGET.conf), applied with `setkey -f`,
 # and expected/TARGET.txt: the exit status, the output of the apply, then -D and -DP, with
-# volatile fields (times, pids, kernel-assigned ids) normalised. After each scenario both
+# volatile fields (times, pids, kernel-assigned ids) normalised; a scenario's check.sh, when
+# there is one, runs after the dumps and its output follows them. After each scenario both
 # databases are flushed and checked empty.
 #
 # Environment: SETKEY (path of the binary), TARGET (linux|freebsd|netbsd),
@@ -64,6 +65,10 @@ run_one() {
         setkey -D
         echo "== -DP"
         setkey -DP
+        if [ -f "$dir/check.sh" ]; then
+            echo "== check.sh"
+            SETKEY=$SETKEY TARGET=$TARGET WORK=$work sh "$dir/check.sh" 2>&1
+        fi
     ) | normalise >"$actual"
     clean_slate
     sad=$(setkey -D 2>&1)
