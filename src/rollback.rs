@@ -166,7 +166,8 @@ pub fn policy_add_form(entry: &Message) -> Message {
     msg
 }
 
-fn sa_delete(entry: &Message) -> Message {
+/// SADB_DELETE for the SA a dump entry describes (SA, SRC, DST only).
+pub fn sa_delete(entry: &Message) -> Message {
     let mut msg = Message::new(SADB_DELETE, entry.header.satype);
     msg.extensions = entry
         .extensions

@@ -162,7 +162,7 @@ fn execute(session: &mut Session, action: &Action) -> Result<Outcome, SessionErr
             let mut victims: Vec<Message> = Vec::new();
             let errno = session.dump_bytes(dump, |entry| {
                 if entry.header.satype == *satype && endpoints_match(entry, src, dst) {
-                    victims.push(delete_for(entry));
+                    victims.push(setkey::rollback::sa_delete(entry));
                 }
             })?;
             if errno != 0 && i32::from(errno) != libc::ENOENT {
@@ -191,24 +191,6 @@ fn endpoints_match(entry: &Message, src: &pfkey::SockAddr, dst: &pfkey::SockAddr
     addr(pfkey::AddressKind::Src) == Some(src) && addr(pfkey::AddressKind::Dst) == Some(dst)
 }
 
-/// SADB_DELETE for the SA a dump entry describes (SA, SRC, DST only).
-fn delete_for(entry: &Message) -> Message {
-    let mut msg = Message::new(SADB_DELETE, entry.header.satype);
-    msg.extensions = entry
-        .extensions
-        .iter()
-        .filter(|e| {
-            matches!(
-                e,
-                Extension::Sa(_)
-                    | Extension::Address(pfkey::AddressKind::Src, _)
-                    | Extension::Address(pfkey::AddressKind::Dst, _)
-            )
-        })
-        .cloned()
-        .collect();
-    msg
-}
 
 fn status(dialect: Dialect, msg_type: u8, errno: u8) -> Outcome {
     match errno {
