@@ -5,9 +5,9 @@
  * kernel named by $RUMP_SERVER instead, and returns a host descriptor standing for it (an
  * open /dev/null, so that the number is the program's own and cannot collide). Every later
  * call on that descriptor that setkey's socket layer makes (send, sendto, write, recv,
- * recvfrom, read, poll, setsockopt, getsockopt, fcntl, close) is forwarded to the rump
- * socket, with Linux's constants translated to NetBSD's and NetBSD's errno values back to
- * Linux's. Calls on any other descriptor go to libc untouched. The message bytes pass
+ * recvfrom, read, poll, setsockopt with SO_RCVTIMEO, getsockopt, fcntl, close) is forwarded
+ * to the rump socket, with Linux's constants translated to NetBSD's and NetBSD's errno
+ * values back to Linux's. Calls on any other descriptor go to libc untouched. The message bytes pass
  * unchanged: the program must speak NetBSD's PF_KEY (sockaddrs with sa_len, AF_INET6 = 24).
  *
  * SETKEY_RUMP_TRACE=1 writes one line per forwarded call to stderr.
@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,6 +178,10 @@ static int socket_option(int name)
         return RUMP_SO_TYPE;
     case SO_ERROR:
         return RUMP_SO_ERROR;
+    case SO_RCVTIMEO:
+        return RUMP_SO_RCVTIMEO;
+    case SO_SNDTIMEO:
+        return RUMP_SO_SNDTIMEO;
     default:
         return -1;
     }
@@ -307,6 +312,23 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
         return real_setsockopt(fd, level, name, value, len);
     if (level != SOL_SOCKET || (rname = socket_option(name)) < 0)
         return fail(ENOPROTOOPT);
+    if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
+        /* NetBSD's struct timeval: a 64-bit time_t, then an int of microseconds. */
+        struct netbsd_timeval {
+            int64_t tv_sec;
+            int32_t tv_usec;
+            int32_t pad;
+        } netbsd = {0, 0, 0};
+        const struct timeval *tv = value;
+
+        if (len < sizeof *tv)
+            return fail(EINVAL);
+        netbsd.tv_sec = tv->tv_sec;
+        netbsd.tv_usec = (int32_t)tv->tv_usec;
+        if (rump_sys_setsockopt(rfd, RUMP_SOL_SOCKET, rname, &netbsd, sizeof netbsd) < 0)
+            return fail_from_rump();
+        return 0;
+    }
     if (rump_sys_setsockopt(rfd, RUMP_SOL_SOCKET, rname, value, len) < 0)
         return fail_from_rump();
     if (tracing())
