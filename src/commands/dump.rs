@@ -94,17 +94,23 @@ fn dump_once(opts: &DumpOptions) -> i32 {
         protocol_name: &protocol_name,
         interface_name: &interface_name,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::LineWriter::new(stdout.lock());
+    // Entries are written in big blocks; with -v each is flushed, to stay next to the
+    // message it came from.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut text = String::new();
     let result = session.dump(&request, |entry| {
-        let text = if opts.policy {
-            kame::sp_entry(entry, opts.dialect, &ctx)
+        text.clear();
+        if opts.policy {
+            kame::sp_entry_into(&mut text, entry, opts.dialect, &ctx);
         } else if opts.all || !is_dead(entry) {
-            kame::sa_entry(entry, opts.dialect, &ctx)
+            kame::sa_entry_into(&mut text, entry, opts.dialect, &ctx);
         } else {
             return;
-        };
+        }
         let _ = out.write_all(text.as_bytes());
+        if opts.verbose {
+            let _ = out.flush();
+        }
     });
     let _ = out.flush();
     match result {

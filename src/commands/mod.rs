@@ -14,6 +14,7 @@ pub mod raw;
 pub mod resolve;
 pub mod script;
 pub mod session;
+pub mod window;
 
 use setkey::pfkey::consts::*;
 use setkey::pfkey::Dialect;

@@ -1,10 +1,11 @@
 //! A conversation with the kernel: typed requests out, typed replies back, matched by seq and pid.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use setkey::kernel::{KernelError, PfKeySocket};
 use setkey::pfkey::{self, Dialect, Message};
+
+use super::window::Window;
 
 /// How long to wait for one reply before giving up.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,31 +21,8 @@ pub struct Session {
     record: Option<std::fs::File>,
     /// The request being sent, with our pid patched in (kept to spare an allocation each).
     outgoing: Vec<u8>,
-    /// Requests sent whose replies are still to be read, oldest first.
-    in_flight: VecDeque<InFlight>,
-    /// What the replies in flight may take of the receive buffer, and what they take now.
-    window_budget: usize,
-    window_used: usize,
-}
-
-/// A request sent without waiting for its reply.
-struct InFlight {
-    msg_type: u8,
-    /// The caller's name for the request, handed back with its reply.
-    tag: usize,
-    cost: usize,
-}
-
-/// The fewest and the most requests kept in flight.
-const WINDOW_MIN: usize = 1;
-const WINDOW_MAX: usize = 1024;
-
-/// What one reply in flight is reckoned to take of the receive buffer: a reply is about as
-/// long as its request (the kernel echoes it, keys and lifetimes included), and the kernels
-/// count their buffer overhead against the limit too (Linux a socket buffer's truesize,
-/// the BSDs mbufs and clusters), so twice the length plus a kilobyte.
-fn reply_cost(request_len: usize) -> usize {
-    2 * request_len.max(64) + 1024
+    /// Requests sent ahead of their replies.
+    window: Window,
 }
 
 #[derive(Debug)]
@@ -74,9 +52,7 @@ impl From<KernelError> for SessionError {
 impl Session {
     pub fn open(dialect: Dialect, verbose: bool, hex: bool) -> Result<Session, KernelError> {
         let socket = PfKeySocket::open()?;
-        // Half the receive buffer for our replies: the rest is room for other processes'
-        // broadcasts arriving meanwhile.
-        let window_budget = socket.receive_buffer_len().unwrap_or(0) / 2;
+        let window = Window::new(socket.receive_buffer_len().unwrap_or(0));
         Ok(Session {
             socket,
             dialect,
@@ -85,9 +61,7 @@ impl Session {
             hex,
             record: None,
             outgoing: Vec::new(),
-            in_flight: VecDeque::new(),
-            window_budget,
-            window_used: 0,
+            window,
         })
     }
 
@@ -135,38 +109,27 @@ impl Session {
         !self.verbose
     }
 
-    /// Whether a request of `len` bytes may be sent now without risking its reply being
-    /// dropped for want of room in the receive buffer.
+    /// Whether a request of `len` bytes may be sent ahead now.
     pub fn has_room(&self, len: usize) -> bool {
-        let count = self.in_flight.len();
-        count < WINDOW_MIN
-            || (count < WINDOW_MAX && self.window_used + reply_cost(len) <= self.window_budget)
+        self.window.has_room(len)
     }
 
     /// Sends an encoded request without waiting for its reply, which `next_status` reads
-    /// later (the kernel answers in order); `tag` comes back with it.
+    /// later (the kernel answers in order); `tag` comes back with it. Requests go out in
+    /// batches: a failure to send is told by `next_status` once the replies to the
+    /// requests sent before it have been read.
     pub fn send_ahead(&mut self, bytes: &[u8], tag: usize) -> Result<(), SessionError> {
-        let msg_type = bytes.get(1).copied().unwrap_or(0);
-        self.send_bytes(bytes)?;
-        let cost = reply_cost(bytes.len());
-        self.window_used += cost;
-        self.in_flight.push_back(InFlight {
-            msg_type,
-            tag,
-            cost,
-        });
+        if bytes.len() < 16 {
+            return Err(SessionError::Emit("message shorter than its header".into()));
+        }
+        self.window.push(&self.socket, bytes, self.pid, tag);
         Ok(())
     }
 
-    /// Reads the reply to the oldest request in flight: its tag and the reply's errno.
+    /// Reads the reply to the oldest request sent ahead: its tag and the reply's errno.
     /// `None` when nothing is in flight.
     pub fn next_status(&mut self) -> Result<Option<(usize, u8)>, SessionError> {
-        let Some(oldest) = self.in_flight.pop_front() else {
-            return Ok(None);
-        };
-        self.window_used -= oldest.cost;
-        let errno = self.recv_status(oldest.msg_type)?;
-        Ok(Some((oldest.tag, errno)))
+        Ok(self.window.next(&self.socket, self.pid, REPLY_TIMEOUT)?)
     }
 
     /// The errno of the next reply of `msg_type` addressed to us, read from its header only.

@@ -3,7 +3,10 @@
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use super::{announced_len, KernelError};
+use super::KernelError;
+
+mod batch;
+pub use batch::{ReceivedHeader, BATCH_MAX};
 
 const PF_KEY_V2: libc::c_int = 2;
 const HEADER_LEN: usize = 16;
@@ -231,19 +234,21 @@ impl PfKeySocket {
         read: impl FnOnce(&[u8]) -> R,
     ) -> Result<R, KernelError> {
         let bytes = self.recv_raw(timeout)?;
-        let received = bytes.len();
-        let announced = if received >= 6 {
-            announced_len(&bytes).unwrap_or(0)
-        } else {
-            0
-        };
-        if received != announced || received < HEADER_LEN {
-            return Err(KernelError::InvalidLength {
-                received,
-                announced,
-            });
-        }
+        batch::length_agrees(&bytes, bytes.len())?;
         Ok(read(&bytes))
+    }
+
+    /// Receives one whole message if one is waiting (`None` when none is), without waiting.
+    fn recv_ready<R>(&self, read: impl FnOnce(&[u8]) -> R) -> Result<Option<R>, KernelError> {
+        let mut buffer = self.buffer.borrow_mut();
+        let received = match self.recv_into(&mut buffer[..], libc::MSG_DONTWAIT) {
+            Ok(n) => n,
+            Err(KernelError::Timeout) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let bytes = &buffer[..received];
+        batch::length_agrees(bytes, received)?;
+        Ok(Some(read(bytes)))
     }
 
     /// Receives exactly one whole message, of any size, waiting at most `timeout`.
@@ -491,6 +496,56 @@ mod tests {
             socket.request(&request, SHORT),
             Err(KernelError::Timeout)
         ));
+    }
+
+    #[test]
+    fn recv_headers_takes_what_is_waiting_in_order_up_to_the_most_asked() {
+        let (socket, kernel) = fake_kernel();
+        let sizes = [2u16, 20_000, 3, 2, 5];
+        for (seq, &words) in sizes.iter().enumerate() {
+            kernel_sends(&kernel, &message(words, seq as u32));
+        }
+        let mut got = Vec::new();
+        socket.recv_headers(3, SHORT, &mut got).unwrap();
+        socket.recv_headers(10, SHORT, &mut got).unwrap();
+        let expected: Vec<ReceivedHeader> = sizes
+            .iter()
+            .enumerate()
+            .map(|(seq, &words)| message(words, seq as u32)[..16].try_into().unwrap())
+            .collect();
+        assert_eq!(got, expected);
+        assert!(matches!(
+            socket.recv_headers(4, SHORT, &mut got),
+            Err(KernelError::Timeout)
+        ));
+    }
+
+    #[test]
+    fn recv_headers_refuses_a_message_whose_length_disagrees_with_its_header() {
+        let (socket, kernel) = fake_kernel();
+        kernel_sends(&kernel, &message(2, 1));
+        kernel_sends(&kernel, &message(3, 2)[..20]);
+        let mut got = Vec::new();
+        let err = socket.recv_headers(5, SHORT, &mut got).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid keymsg length: received 20 bytes, the header says 24"
+        );
+        assert_eq!(got.len(), 1, "the message before the bad one is kept");
+    }
+
+    #[test]
+    fn send_all_sends_every_message_whole_and_in_order() {
+        let (socket, kernel) = fake_kernel();
+        let msgs: Vec<Vec<u8>> = (0..150).map(|i| message(2 + (i % 7) as u16, i)).collect();
+        let slices: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
+        socket.send_all(&slices).unwrap();
+        for msg in &msgs {
+            let mut got = [0u8; 128];
+            // SAFETY: the pointer and length describe `got`.
+            let n = unsafe { libc::recv(kernel.as_raw_fd(), got.as_mut_ptr().cast(), 128, 0) };
+            assert_eq!(&got[..n as usize], &msg[..]);
+        }
     }
 
     #[test]

@@ -5,10 +5,11 @@
  * kernel named by $RUMP_SERVER instead, and returns a host descriptor standing for it (an
  * open /dev/null, so that the number is the program's own and cannot collide). Every later
  * call on that descriptor that setkey's socket layer makes (send, sendto, write, recv,
- * recvfrom, read, poll, setsockopt with SO_RCVTIMEO, getsockopt, fcntl, close) is forwarded
- * to the rump socket, with Linux's constants translated to NetBSD's and NetBSD's errno
- * values back to Linux's. Calls on any other descriptor go to libc untouched. The message bytes pass
- * unchanged: the program must speak NetBSD's PF_KEY (sockaddrs with sa_len, AF_INET6 = 24).
+ * recvfrom, sendmmsg, recvmmsg, read, poll, setsockopt with SO_RCVTIMEO, getsockopt, fcntl,
+ * close) is forwarded to the rump socket, with Linux's constants translated to NetBSD's
+ * and NetBSD's errno values back to Linux's. Calls on any other descriptor go to libc
+ * untouched. The message bytes pass unchanged: the program must speak NetBSD's PF_KEY
+ * (sockaddrs with sa_len, AF_INET6 = 24).
  *
  * SETKEY_RUMP_TRACE=1 writes one line per forwarded call to stderr.
  */
@@ -51,6 +52,8 @@ static ssize_t (*real_recvfrom)(int, void *, size_t, int, struct sockaddr *, soc
 static ssize_t (*real_read)(int, void *, size_t);
 static int (*real_setsockopt)(int, int, int, const void *, socklen_t);
 static int (*real_getsockopt)(int, int, int, void *, socklen_t *);
+static int (*real_sendmmsg)(int, struct mmsghdr *, unsigned int, int);
+static int (*real_recvmmsg)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
 
 #define RESOLVE(name)                                                                      \
     do {                                                                                   \
@@ -73,6 +76,8 @@ static void resolve_all(void)
     RESOLVE(read);
     RESOLVE(setsockopt);
     RESOLVE(getsockopt);
+    RESOLVE(sendmmsg);
+    RESOLVE(recvmmsg);
 }
 
 static void say(const char *fmt, ...)
@@ -301,6 +306,67 @@ ssize_t read(int fd, void *buf, size_t len)
     if (rump_fd(fd) < 0)
         return real_read(fd, buf, len);
     return recvfrom(fd, buf, len, 0, NULL, NULL);
+}
+
+/* Linux's sendmmsg: one sendto each, as many as succeed (-1 if the first fails). */
+int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+    unsigned int i;
+
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_sendmmsg(fd, vec, vlen, flags);
+    for (i = 0; i < vlen; i++) {
+        const struct msghdr *m = &vec[i].msg_hdr;
+        ssize_t n;
+
+        if (m->msg_iovlen != 1 || m->msg_name != NULL || m->msg_controllen != 0)
+            return i > 0 ? (int)i : fail(EOPNOTSUPP);
+        n = sendto(fd, m->msg_iov[0].iov_base, m->msg_iov[0].iov_len, flags, NULL, 0);
+        if (n < 0)
+            return i > 0 ? (int)i : -1;
+        vec[i].msg_len = (unsigned int)n;
+    }
+    return (int)vlen;
+}
+
+/*
+ * Linux's recvmmsg: one recvfrom each of the whole datagram, copied into the message's one
+ * iovec; MSG_WAITFORONE (only the first waits) and MSG_TRUNC (msg_len is the datagram's
+ * whole length) as Linux has them; no timeout argument.
+ */
+int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *tmo)
+{
+    static char datagram[0xffff * 8 + 16];
+    int wait_for_one = flags & MSG_WAITFORONE, whole_len = flags & MSG_TRUNC;
+    unsigned int i;
+
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_recvmmsg(fd, vec, vlen, flags, tmo);
+    if (tmo != NULL)
+        return fail(EOPNOTSUPP);
+    flags &= ~(MSG_WAITFORONE | MSG_TRUNC);
+    for (i = 0; i < vlen; i++) {
+        struct msghdr *m = &vec[i].msg_hdr;
+        int f = flags | (wait_for_one && i > 0 ? MSG_DONTWAIT : 0);
+        ssize_t n;
+        size_t room, copied;
+
+        if (m->msg_iovlen != 1)
+            return i > 0 ? (int)i : fail(EOPNOTSUPP);
+        n = recvfrom(fd, datagram, sizeof datagram, f, NULL, NULL);
+        if (n < 0)
+            return i > 0 ? (int)i : -1;
+        room = m->msg_iov[0].iov_len;
+        copied = (size_t)n < room ? (size_t)n : room;
+        memcpy(m->msg_iov[0].iov_base, datagram, copied);
+        m->msg_flags = copied < (size_t)n ? MSG_TRUNC : 0;
+        m->msg_namelen = 0;
+        m->msg_controllen = 0;
+        vec[i].msg_len = (unsigned int)(whole_len ? (size_t)n : copied);
+    }
+    return (int)vlen;
 }
 
 int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
