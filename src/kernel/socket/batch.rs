@@ -36,16 +36,7 @@ impl PfKeySocket {
                 iov_len: m.len(),
             })
             .collect();
-        // SAFETY: zeroed mmsghdrs are valid (no name, no control); each gets one iovec.
-        let mut headers: Vec<libc::mmsghdr> = iovecs
-            .iter_mut()
-            .map(|iov| {
-                let mut h: libc::mmsghdr = unsafe { std::mem::zeroed() };
-                h.msg_hdr.msg_iov = iov;
-                h.msg_hdr.msg_iovlen = 1;
-                h
-            })
-            .collect();
+        let mut headers = one_iovec_each(&mut iovecs);
         loop {
             // SAFETY: `headers` describes `iovecs`, which describe the live messages.
             let n = unsafe {
@@ -90,23 +81,22 @@ impl PfKeySocket {
         timeout: Duration,
         out: &mut Vec<ReceivedHeader>,
     ) -> Result<(), KernelError> {
-        self.recv_headers_os(max.clamp(1, BATCH_MAX), timeout, out)
+        let max = max.clamp(1, BATCH_MAX);
+        #[cfg(target_os = "linux")]
+        if !timeout.is_zero() && self.arm_timeout(timeout) {
+            return self.recvmmsg_headers(max, out);
+        }
+        self.recv_headers_one_by_one(max, timeout, out)
     }
 
+    /// `recv_headers` in one recvmmsg, the receive timeout being set.
     #[cfg(target_os = "linux")]
-    fn recv_headers_os(
+    fn recvmmsg_headers(
         &self,
         max: usize,
-        timeout: Duration,
         out: &mut Vec<ReceivedHeader>,
     ) -> Result<(), KernelError> {
         use std::os::fd::AsRawFd;
-        if timeout.is_zero() {
-            return Err(KernelError::Timeout);
-        }
-        if !self.arm_timeout(timeout) {
-            return self.recv_headers_one_by_one(max, timeout, out);
-        }
         let mut slots = [[0u8; HEADER_LEN]; BATCH_MAX];
         let mut iovecs: Vec<libc::iovec> = slots[..max]
             .iter_mut()
@@ -115,16 +105,7 @@ impl PfKeySocket {
                 iov_len: HEADER_LEN,
             })
             .collect();
-        // SAFETY: zeroed mmsghdrs are valid (no name, no control); each gets one iovec.
-        let mut headers: Vec<libc::mmsghdr> = iovecs
-            .iter_mut()
-            .map(|iov| {
-                let mut h: libc::mmsghdr = unsafe { std::mem::zeroed() };
-                h.msg_hdr.msg_iov = iov;
-                h.msg_hdr.msg_iovlen = 1;
-                h
-            })
-            .collect();
+        let mut headers = one_iovec_each(&mut iovecs);
         // MSG_TRUNC: each length is the whole message's, though only its header is copied.
         let flags = libc::MSG_WAITFORONE | libc::MSG_TRUNC;
         let n = loop {
@@ -158,16 +139,6 @@ impl PfKeySocket {
         Ok(())
     }
 
-    #[cfg(not(target_os = "linux"))]
-    fn recv_headers_os(
-        &self,
-        max: usize,
-        timeout: Duration,
-        out: &mut Vec<ReceivedHeader>,
-    ) -> Result<(), KernelError> {
-        self.recv_headers_one_by_one(max, timeout, out)
-    }
-
     /// `recv_headers` with one receive per message.
     fn recv_headers_one_by_one(
         &self,
@@ -185,6 +156,21 @@ impl PfKeySocket {
         }
         Ok(())
     }
+}
+
+/// An mmsghdr for each iovec, with no name and no control data.
+#[cfg(target_os = "linux")]
+fn one_iovec_each(iovecs: &mut [libc::iovec]) -> Vec<libc::mmsghdr> {
+    iovecs
+        .iter_mut()
+        .map(|iov| {
+            // SAFETY: an all-zero mmsghdr is a valid one (null pointers, zero lengths).
+            let mut h: libc::mmsghdr = unsafe { std::mem::zeroed() };
+            h.msg_hdr.msg_iov = iov;
+            h.msg_hdr.msg_iovlen = 1;
+            h
+        })
+        .collect()
 }
 
 /// The header of a whole message (checked by `recv_with`).
