@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs a command RUNS times (output discarded) and prints the best and median wall time in
-seconds and the largest peak RSS in KiB: `measure.py [--status=N] RUNS CMD...` -> `best median
-rss`. The command must exit with status N (default 0)."""
+seconds, the largest peak RSS in KiB and the least CPU time (user + system, all threads) in
+seconds: `measure.py [--status=N] RUNS CMD...` -> `best median rss cpu`. The command must exit
+with status N (default 0)."""
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ expected = 0
 if args[0].startswith("--status="):
     expected = int(args.pop(0).split("=", 1)[1])
 runs, cmd = int(args[0]), args[1:]
-times, rss = [], 0
+times, rss, cpu = [], 0, None
 for _ in range(runs):
     start = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -21,5 +22,7 @@ for _ in range(runs):
     if os.waitstatus_to_exitcode(status) != expected:
         sys.exit(f"{cmd[0]} failed: status {status}")
     rss = max(rss, usage.ru_maxrss)
+    used = usage.ru_utime + usage.ru_stime
+    cpu = used if cpu is None else min(cpu, used)
 times.sort()
-print(f"{times[0]:.4f} {times[len(times) // 2]:.4f} {rss}")
+print(f"{times[0]:.4f} {times[len(times) // 2]:.4f} {rss} {cpu:.4f}")

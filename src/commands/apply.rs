@@ -49,30 +49,118 @@ pub fn run_steps(script: &Script, steps: &[Step], opts: &ApplyOptions) -> i32 {
             return 1;
         }
     }
-    let mut failed = false;
-    let mut lines = None;
-    for step in steps {
-        match execute(&mut session, &step.action) {
+    let mut errors = KernelErrors {
+        script,
+        opts,
+        lines: None,
+        failed: false,
+    };
+    // Statements whose reply is only a status are sent ahead, a window of them in flight;
+    // any other statement waits until every earlier reply has been read and reported.
+    for (index, step) in steps.iter().enumerate() {
+        let outcome = match &step.action {
+            Action::Send(bytes) if session.pipelines() && sent_ahead(bytes) => {
+                while !session.has_room(bytes.len()) {
+                    if let Err(e) = settle_one(&mut session, steps, &mut errors) {
+                        return stop(&e);
+                    }
+                }
+                match session.send_ahead(bytes, index) {
+                    Ok(()) => continue,
+                    Err(e) => {
+                        // The statements before this one were applied: report them first.
+                        return match drain(&mut session, steps, &mut errors) {
+                            Ok(()) => stop(&e),
+                            Err(drain_error) => stop(&drain_error),
+                        };
+                    }
+                }
+            }
+            action => match drain(&mut session, steps, &mut errors) {
+                Ok(()) => execute(&mut session, action),
+                Err(e) => Err(e),
+            },
+        };
+        match outcome {
             Ok(Outcome::Done) => {}
             Ok(Outcome::PolicyInstalled { id, dir }) => {
-                let lines = lines.get_or_insert_with(|| diag::LineIndex::new(&script.text));
+                let lines = errors
+                    .lines
+                    .get_or_insert_with(|| diag::LineIndex::new(&script.text));
                 let (line, _) = lines.line_col(step.statement.start);
                 let location = format!("{}:{line}", script.name);
                 print!("{}", monitor::policy_id_note(&location, id, dir));
             }
             Ok(Outcome::Exit) => break,
-            Ok(Outcome::KernelError(text)) => {
-                failed = true;
-                let lines = lines.get_or_insert_with(|| diag::LineIndex::new(&script.text));
-                report_kernel_error(script, lines, step.statement, &text, opts);
-            }
-            Err(e) => {
-                eprintln!("setkey: {e}");
-                return 1;
-            }
+            Ok(Outcome::KernelError(text)) => errors.report(step.statement, &text),
+            Err(e) => return stop(&e),
         }
     }
-    i32::from(failed && !opts.compat_exit)
+    if let Err(e) = drain(&mut session, steps, &mut errors) {
+        return stop(&e);
+    }
+    i32::from(errors.failed && !opts.compat_exit)
+}
+
+/// Kernel errors, each reported against its statement as its reply is read.
+struct KernelErrors<'a> {
+    script: &'a Script,
+    opts: &'a ApplyOptions,
+    lines: Option<diag::LineIndex<'a>>,
+    failed: bool,
+}
+
+impl KernelErrors<'_> {
+    fn report(&mut self, statement: Span, text: &str) {
+        self.failed = true;
+        let script = self.script;
+        let lines = self
+            .lines
+            .get_or_insert_with(|| diag::LineIndex::new(&script.text));
+        report_kernel_error(script, lines, statement, text, self.opts);
+    }
+}
+
+/// Reads the reply to the oldest request in flight and reports its error, if any; false
+/// when nothing was in flight.
+fn settle_one(
+    session: &mut Session,
+    steps: &[Step],
+    errors: &mut KernelErrors,
+) -> Result<bool, SessionError> {
+    let Some((index, errno)) = session.next_status()? else {
+        return Ok(false);
+    };
+    let step = &steps[index];
+    if let Action::Send(bytes) = &step.action {
+        if let Outcome::KernelError(text) = status(session.dialect, bytes[1], errno) {
+            errors.report(step.statement, &text);
+        }
+    }
+    Ok(true)
+}
+
+/// Reads and reports the replies to every request in flight.
+fn drain(
+    session: &mut Session,
+    steps: &[Step],
+    errors: &mut KernelErrors,
+) -> Result<(), SessionError> {
+    while settle_one(session, steps, errors)? {}
+    Ok(())
+}
+
+/// A failure of the conversation itself (not a kernel error) ends the run.
+fn stop(error: &SessionError) -> i32 {
+    eprintln!("setkey: {error}");
+    1
+}
+
+/// Whether a statement may be sent before the replies to earlier ones are read: those
+/// that change one SA or policy. A flush waits for them, so that its reply and theirs
+/// keep the order of the script.
+fn sent_ahead(bytes: &[u8]) -> bool {
+    !matches!(bytes.get(1), Some(&SADB_FLUSH) | Some(&SADB_X_SPDFLUSH))
 }
 
 enum Outcome {
@@ -190,7 +278,6 @@ fn endpoints_match(entry: &Message, src: &pfkey::SockAddr, dst: &pfkey::SockAddr
     };
     addr(pfkey::AddressKind::Src) == Some(src) && addr(pfkey::AddressKind::Dst) == Some(dst)
 }
-
 
 fn status(dialect: Dialect, msg_type: u8, errno: u8) -> Outcome {
     match errno {

@@ -102,17 +102,21 @@ fn dump_once(opts: &DumpOptions) -> i32 {
         interface_name: &interface_name,
         wide_keys: opts.wide,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::LineWriter::new(stdout.lock());
+    // Entries are written in big blocks; with -v each is flushed, to stay next to the
+    // message it came from.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let mut text = String::new();
     let mut kept = Vec::new();
     let mut first = true;
     if opts.format == DumpFormat::Json {
         let _ = out.write_all(json_dump::document_start(opts.dialect, opts.policy).as_bytes());
     }
     let result = session.dump(&request, |entry| {
-        let wanted = opts.policy || opts.all || !is_dead(entry);
-        let text = match opts.format {
-            _ if !wanted => return,
+        if !(opts.policy || opts.all || !is_dead(entry)) {
+            return;
+        }
+        text.clear();
+        match opts.format {
             DumpFormat::Setkey => {
                 kept.push(entry.clone());
                 return;
@@ -123,14 +127,19 @@ fn dump_once(opts: &DumpOptions) -> i32 {
                 } else {
                     json_dump::sa_entry(entry, opts.dialect, &ctx)
                 };
-                let lead = if first { "\n" } else { ",\n" };
+                text.push_str(if first { "\n" } else { ",\n" });
                 first = false;
-                format!("{lead}{one}")
+                text.push_str(&one);
             }
-            DumpFormat::Kame if opts.policy => kame::sp_entry(entry, opts.dialect, &ctx),
-            DumpFormat::Kame => kame::sa_entry(entry, opts.dialect, &ctx),
-        };
+            DumpFormat::Kame if opts.policy => {
+                kame::sp_entry_into(&mut text, entry, opts.dialect, &ctx)
+            }
+            DumpFormat::Kame => kame::sa_entry_into(&mut text, entry, opts.dialect, &ctx),
+        }
         let _ = out.write_all(text.as_bytes());
+        if opts.verbose {
+            let _ = out.flush();
+        }
     });
     match opts.format {
         DumpFormat::Json => {

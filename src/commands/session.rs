@@ -5,6 +5,8 @@ use std::time::Duration;
 use setkey::kernel::{KernelError, PfKeySocket};
 use setkey::pfkey::{self, Dialect, Message};
 
+use super::window::Window;
+
 /// How long to wait for one reply before giving up.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -17,6 +19,10 @@ pub struct Session {
     pub hex: bool,
     /// Where every message received is also written, raw (`--record`).
     record: Option<std::fs::File>,
+    /// The request being sent, with our pid patched in (kept to spare an allocation each).
+    outgoing: Vec<u8>,
+    /// Requests sent ahead of their replies.
+    window: Window,
 }
 
 #[derive(Debug)]
@@ -45,13 +51,17 @@ impl From<KernelError> for SessionError {
 
 impl Session {
     pub fn open(dialect: Dialect, verbose: bool, hex: bool) -> Result<Session, KernelError> {
+        let socket = PfKeySocket::open()?;
+        let window = Window::new(socket.receive_buffer_len().unwrap_or(0));
         Ok(Session {
-            socket: PfKeySocket::open()?,
+            socket,
             dialect,
             pid: std::process::id(),
             verbose,
             hex,
             record: None,
+            outgoing: Vec::new(),
+            window,
         })
     }
 
@@ -83,32 +93,89 @@ impl Session {
         if bytes.len() < 16 {
             return Err(SessionError::Emit("message shorter than its header".into()));
         }
-        let mut bytes = bytes.to_vec();
-        bytes[12..16].copy_from_slice(&self.pid.to_le_bytes());
-        self.show(&bytes, true);
-        self.socket.send(&bytes)?;
+        let mut outgoing = std::mem::take(&mut self.outgoing);
+        outgoing.clear();
+        outgoing.extend_from_slice(bytes);
+        outgoing[12..16].copy_from_slice(&self.pid.to_le_bytes());
+        self.show(&outgoing, true);
+        let sent = self.socket.send(&outgoing);
+        self.outgoing = outgoing;
+        Ok(sent?)
+    }
+
+    /// Whether requests may be sent ahead of their replies: not with `-v`, which shows
+    /// each request next to its reply.
+    pub fn pipelines(&self) -> bool {
+        !self.verbose
+    }
+
+    /// Whether a request of `len` bytes may be sent ahead now.
+    pub fn has_room(&self, len: usize) -> bool {
+        self.window.has_room(len)
+    }
+
+    /// Sends an encoded request without waiting for its reply, which `next_status` reads
+    /// later (the kernel answers in order); `tag` comes back with it. Requests go out in
+    /// batches: a failure to send is told by `next_status` once the replies to the
+    /// requests sent before it have been read.
+    pub fn send_ahead(&mut self, bytes: &[u8], tag: usize) -> Result<(), SessionError> {
+        if bytes.len() < 16 {
+            return Err(SessionError::Emit("message shorter than its header".into()));
+        }
+        self.window.push(&self.socket, bytes, self.pid, tag);
         Ok(())
+    }
+
+    /// Reads the reply to the oldest request sent ahead: its tag and the reply's errno.
+    /// `None` when nothing is in flight.
+    pub fn next_status(&mut self) -> Result<Option<(usize, u8)>, SessionError> {
+        Ok(self.window.next(&self.socket, self.pid, REPLY_TIMEOUT)?)
+    }
+
+    /// The errno of the next reply of `msg_type` addressed to us, read from its header only.
+    fn recv_status(&mut self, msg_type: u8) -> Result<u8, SessionError> {
+        let pid = self.pid;
+        loop {
+            let status = self.socket.recv_with(REPLY_TIMEOUT, |reply| {
+                pfkey::peek_header(reply)
+                    .filter(|h| h.pid == pid && h.msg_type == msg_type)
+                    .map(|h| h.errno)
+            })?;
+            if let Some(errno) = status {
+                return Ok(errno);
+            }
+        }
     }
 
     /// Receives the next message addressed to us (our pid), skipping everything else.
     pub fn recv_ours(&mut self, msg_type: u8) -> Result<Message, SessionError> {
+        let (pid, dialect) = (self.pid, self.dialect);
+        let show = self.verbose;
         loop {
-            let bytes = self.socket.recv(REPLY_TIMEOUT)?;
-            let Some(header) = pfkey::peek_header(&bytes) else {
-                continue;
-            };
-            if header.pid != self.pid || header.msg_type != msg_type {
-                continue;
+            let record = &mut self.record;
+            let decoded = self.socket.recv_with(REPLY_TIMEOUT, |bytes| {
+                let ours = pfkey::peek_header(bytes)
+                    .is_some_and(|h| h.pid == pid && h.msg_type == msg_type);
+                if !ours {
+                    return None;
+                }
+                if let Some(file) = record {
+                    use std::io::Write;
+                    if let Err(e) = file.write_all(bytes) {
+                        return Some(Err(SessionError::Emit(format!("--record: {e}"))));
+                    }
+                }
+                let msg =
+                    pfkey::parse(bytes, dialect).map_err(|e| SessionError::Decode(e.to_string()));
+                Some(msg.map(|m| (m, show.then(|| bytes.to_vec()))))
+            })?;
+            if let Some(decoded) = decoded {
+                let (msg, bytes) = decoded?;
+                if let Some(bytes) = bytes {
+                    self.show(&bytes, false);
+                }
+                return Ok(msg);
             }
-            if let Some(file) = &mut self.record {
-                use std::io::Write;
-                file.write_all(&bytes)
-                    .map_err(|e| SessionError::Emit(format!("--record: {e}")))?;
-            }
-            let msg = pfkey::parse(&bytes, self.dialect)
-                .map_err(|e| SessionError::Decode(e.to_string()))?;
-            self.show(&bytes, false);
-            return Ok(msg);
         }
     }
 
@@ -120,14 +187,7 @@ impl Session {
         }
         let msg_type = bytes.get(1).copied().unwrap_or(0);
         self.send_bytes(bytes)?;
-        loop {
-            let reply = self.socket.recv(REPLY_TIMEOUT)?;
-            if let Some(h) = pfkey::peek_header(&reply) {
-                if h.pid == self.pid && h.msg_type == msg_type {
-                    return Ok(h.errno);
-                }
-            }
-        }
+        self.recv_status(msg_type)
     }
 
     /// One request, one reply (matched by type, seq and pid).

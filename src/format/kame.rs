@@ -93,7 +93,8 @@ pub fn sa_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
     out
 }
 
-fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
+/// `sa_entry`, appended to `out` (a dump reuses one buffer for all its entries).
+pub fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
     let p = profile::of(dialect);
     if let Some(reason) = super::libipsec::refusal(msg, dialect) {
         let _ = writeln!(out, "{reason}");
@@ -317,8 +318,13 @@ fn sec_ctx_lines(out: &mut String, c: &crate::pfkey::SecCtx) {
 /// One policy of a `-DP` dump.
 pub fn sp_entry(msg: &Message, dialect: Dialect, ctx: &DumpContext) -> String {
     let mut out = String::new();
-    super::kame_policy::sp_entry_into(&mut out, msg, dialect, ctx);
+    sp_entry_into(&mut out, msg, dialect, ctx);
     out
+}
+
+/// `sp_entry`, appended to `out`.
+pub fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &DumpContext) {
+    super::kame_policy::sp_entry_into(out, msg, dialect, ctx);
 }
 
 pub(super) fn src_dst(msg: &Message) -> Option<(&crate::pfkey::Address, &crate::pfkey::Address)> {

@@ -2,7 +2,7 @@
 
 mod socket;
 
-pub use socket::PfKeySocket;
+pub use socket::{PfKeySocket, ReceivedHeader, BATCH_MAX};
 
 use std::fmt;
 

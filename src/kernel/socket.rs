@@ -1,9 +1,12 @@
-//! `socket(PF_KEY, SOCK_RAW, PF_KEY_V2)`: whole messages in and out, big buffers, timeouts.
+//! `socket(PF_KEY, SOCK_RAW, PF_KEY_V2)`: whole messages in and out, one call each, timeouts.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use super::{announced_len, KernelError};
+use super::KernelError;
+
+mod batch;
+pub use batch::{ReceivedHeader, BATCH_MAX};
 
 const PF_KEY_V2: libc::c_int = 2;
 const HEADER_LEN: usize = 16;
@@ -28,7 +31,18 @@ const SNDBUF_WANTED: libc::c_int = 128 * 1024;
 
 pub struct PfKeySocket {
     fd: OwnedFd,
+    /// Room for the longest datagram, so that one receive takes any message whole.
     buffer: std::cell::RefCell<Vec<u8>>,
+    timeout: std::cell::Cell<Armed>,
+}
+
+/// What the socket's receive timeout (SO_RCVTIMEO) is set to.
+#[derive(Clone, Copy, PartialEq)]
+enum Armed {
+    NotYet,
+    Set(Duration),
+    /// The socket refuses the option: receives wait with poll.
+    Unsupported,
 }
 
 fn last_errno() -> i32 {
@@ -71,7 +85,8 @@ impl PfKeySocket {
     fn from_fd(fd: OwnedFd) -> PfKeySocket {
         PfKeySocket {
             fd,
-            buffer: std::cell::RefCell::new(vec![0; 64 * 1024]),
+            buffer: std::cell::RefCell::new(vec![0; MAX_DATAGRAM]),
+            timeout: std::cell::Cell::new(Armed::NotYet),
         }
     }
 
@@ -111,7 +126,8 @@ impl PfKeySocket {
         }
     }
 
-    /// Waits until a message is readable or the deadline passes.
+    /// Waits until a message is readable or the deadline passes (where the socket takes no
+    /// receive timeout).
     fn wait_readable(&self, deadline: Instant) -> Result<(), KernelError> {
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -133,6 +149,38 @@ impl PfKeySocket {
                 _ => return Err(KernelError::Os(std::io::Error::last_os_error())),
             }
         }
+    }
+
+    /// Makes a blocking receive give up after `timeout` (SO_RCVTIMEO, set only when it
+    /// changes); false when the socket takes no such option, so a poll must wait instead.
+    fn arm_timeout(&self, timeout: Duration) -> bool {
+        match self.timeout.get() {
+            Armed::Set(t) if t == timeout => return true,
+            Armed::Unsupported => return false,
+            _ => {}
+        }
+        // A zero SO_RCVTIMEO means no timeout at all: wait at least a microsecond.
+        let timeout = timeout.max(Duration::from_micros(1));
+        let value = libc::timeval {
+            tv_sec: timeout.as_secs().min(i32::MAX as u64) as libc::time_t,
+            tv_usec: libc::suseconds_t::from(timeout.subsec_micros() as i32),
+        };
+        // SAFETY: a valid fd and a pointer to a live timeval of the size given.
+        let set = unsafe {
+            libc::setsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVTIMEO,
+                (&value as *const libc::timeval).cast(),
+                std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+            ) == 0
+        };
+        self.timeout.set(if set {
+            Armed::Set(timeout)
+        } else {
+            Armed::Unsupported
+        });
+        set
     }
 
     /// `recv` into `buf`, retrying EINTR; returns the number of bytes received (at most
@@ -160,42 +208,76 @@ impl PfKeySocket {
         }
     }
 
-    /// Receives exactly one whole message, of any size, waiting at most `timeout`.
-    pub fn recv(&self, timeout: Duration) -> Result<Vec<u8>, KernelError> {
-        self.wait_readable(Instant::now() + timeout)?;
-        let mut header = [0u8; HEADER_LEN];
-        let peeked = self.recv_into(&mut header, libc::MSG_PEEK | libc::MSG_DONTWAIT)?;
-        let announced = if peeked >= 6 {
-            announced_len(&header).unwrap_or(0)
-        } else {
+    /// Receives one datagram, whole, with one system call where the socket takes a receive
+    /// timeout (the buffer holds the longest datagram, so no peek is needed), and returns
+    /// its bytes, valid until the next receive.
+    fn recv_raw(&self, timeout: Duration) -> Result<std::cell::RefMut<'_, [u8]>, KernelError> {
+        if timeout.is_zero() {
+            return Err(KernelError::Timeout);
+        }
+        let flags = if self.arm_timeout(timeout) {
             0
+        } else {
+            self.wait_readable(Instant::now() + timeout)?;
+            libc::MSG_DONTWAIT
         };
         let mut buffer = self.buffer.borrow_mut();
-        let wanted = announced.max(HEADER_LEN) + 8;
-        if buffer.len() < wanted {
-            buffer.resize(wanted, 0);
-        }
-        let received = self.recv_into(&mut buffer[..], libc::MSG_DONTWAIT)?;
-        if received != announced || received < HEADER_LEN {
-            return Err(KernelError::InvalidLength {
-                received,
-                announced,
-            });
-        }
-        Ok(buffer[..received].to_vec())
+        let received = self.recv_into(&mut buffer[..], flags)?;
+        Ok(std::cell::RefMut::map(buffer, |b| &mut b[..received]))
+    }
+
+    /// Receives exactly one whole message, of any size, waiting at most `timeout`, and
+    /// hands its bytes to `read`.
+    pub fn recv_with<R>(
+        &self,
+        timeout: Duration,
+        read: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R, KernelError> {
+        let bytes = self.recv_raw(timeout)?;
+        batch::length_agrees(&bytes, bytes.len())?;
+        Ok(read(&bytes))
+    }
+
+    /// Receives one whole message if one is waiting (`None` when none is), without waiting.
+    fn recv_ready<R>(&self, read: impl FnOnce(&[u8]) -> R) -> Result<Option<R>, KernelError> {
+        let mut buffer = self.buffer.borrow_mut();
+        let received = match self.recv_into(&mut buffer[..], libc::MSG_DONTWAIT) {
+            Ok(n) => n,
+            Err(KernelError::Timeout) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let bytes = &buffer[..received];
+        batch::length_agrees(bytes, received)?;
+        Ok(Some(read(bytes)))
+    }
+
+    /// Receives exactly one whole message, of any size, waiting at most `timeout`.
+    pub fn recv(&self, timeout: Duration) -> Result<Vec<u8>, KernelError> {
+        self.recv_with(timeout, <[u8]>::to_vec)
     }
 
     /// Receives one datagram as it arrived, of any length and whatever its header says
     /// (the monitor: NetBSD's and FreeBSD's keysock.c announce 16 bytes more than they
     /// deliver for a promiscuous copy), waiting at most `timeout`.
     pub fn recv_datagram(&self, timeout: Duration) -> Result<Vec<u8>, KernelError> {
-        self.wait_readable(Instant::now() + timeout)?;
-        let mut buffer = self.buffer.borrow_mut();
-        if buffer.len() < MAX_DATAGRAM {
-            buffer.resize(MAX_DATAGRAM, 0);
-        }
-        let received = self.recv_into(&mut buffer[..], libc::MSG_DONTWAIT)?;
-        Ok(buffer[..received].to_vec())
+        Ok(self.recv_raw(timeout)?.to_vec())
+    }
+
+    /// The receive buffer's size as the kernel reports it (what replies in flight may fill).
+    pub fn receive_buffer_len(&self) -> Option<usize> {
+        let mut value: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: a valid fd, and a pointer to a live c_int with its size.
+        let rc = unsafe {
+            libc::getsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVBUF,
+                (&mut value as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        (rc == 0 && value > 0).then_some(value as usize)
     }
 
     /// Sends `msg` (whose seq and pid the caller has filled) and returns the first reply
@@ -414,6 +496,56 @@ mod tests {
             socket.request(&request, SHORT),
             Err(KernelError::Timeout)
         ));
+    }
+
+    #[test]
+    fn recv_headers_takes_what_is_waiting_in_order_up_to_the_most_asked() {
+        let (socket, kernel) = fake_kernel();
+        let sizes = [2u16, 20_000, 3, 2, 5];
+        for (seq, &words) in sizes.iter().enumerate() {
+            kernel_sends(&kernel, &message(words, seq as u32));
+        }
+        let mut got = Vec::new();
+        socket.recv_headers(3, SHORT, &mut got).unwrap();
+        socket.recv_headers(10, SHORT, &mut got).unwrap();
+        let expected: Vec<ReceivedHeader> = sizes
+            .iter()
+            .enumerate()
+            .map(|(seq, &words)| message(words, seq as u32)[..16].try_into().unwrap())
+            .collect();
+        assert_eq!(got, expected);
+        assert!(matches!(
+            socket.recv_headers(4, SHORT, &mut got),
+            Err(KernelError::Timeout)
+        ));
+    }
+
+    #[test]
+    fn recv_headers_refuses_a_message_whose_length_disagrees_with_its_header() {
+        let (socket, kernel) = fake_kernel();
+        kernel_sends(&kernel, &message(2, 1));
+        kernel_sends(&kernel, &message(3, 2)[..20]);
+        let mut got = Vec::new();
+        let err = socket.recv_headers(5, SHORT, &mut got).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid keymsg length: received 20 bytes, the header says 24"
+        );
+        assert_eq!(got.len(), 1, "the message before the bad one is kept");
+    }
+
+    #[test]
+    fn send_all_sends_every_message_whole_and_in_order() {
+        let (socket, kernel) = fake_kernel();
+        let msgs: Vec<Vec<u8>> = (0..150).map(|i| message(2 + (i % 7) as u16, i)).collect();
+        let slices: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
+        socket.send_all(&slices).unwrap();
+        for msg in &msgs {
+            let mut got = [0u8; 128];
+            // SAFETY: the pointer and length describe `got`.
+            let n = unsafe { libc::recv(kernel.as_raw_fd(), got.as_mut_ptr().cast(), 128, 0) };
+            assert_eq!(&got[..n as usize], &msg[..]);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 # there and exits with its status.
 # VM_RECORD=1 writes the output of scenarios that lack an expected file (to review, then commit);
 # SCENARIOS runs a subset of the shared scenarios (the other steps run in full).
+# C_SETKEY=PATH (a statically linked C setkey) is timed next to ours in scenarios/bigdump.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -50,6 +51,10 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$binary" "$root/bin/setkey"
 cp "$kernel_tests" "$root/bin/kernel_linux"
 cp "$kernel_unit_tests" "$root/bin/kernel_unit"
+# C_SETKEY: a static C setkey for Linux, timed next to this one by the big-table test.
+if [ -n "${C_SETKEY:-}" ]; then
+    cp "$C_SETKEY" "$root/bin/c-setkey"
+fi
 cp "$here/init" "$root/init"
 chmod +x "$root/init"
 cp /etc/protocols /etc/services "$root/etc/" 2>/dev/null || true

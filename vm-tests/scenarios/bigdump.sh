@@ -1,10 +1,16 @@
 #!/bin/sh
 # Big tables: load N SAs and N policies (default 20,000 each), check that -D and -DP list
-# every one, and time it against a baseline that sends the same pre-built messages with no
-# parsing (setkey --send-raw). Environment: SETKEY, TARGET, N, WORK.
+# every one, and time it against a baseline that sends the same pre-built messages one at a
+# time with no parsing (setkey --send-raw), measured in the same run. Each load starts on
+# databases flushed SETTLE seconds earlier (default 3), so that the kernel's freeing of the
+# previous load does not fall in the next one's time.
+# Environment: SETKEY, TARGET, N, WORK, SETTLE; C_SETKEY (optional): a C setkey for this
+# kernel, timed side by side on the same file (-f, -D, -DP).
 set -u
 : "${SETKEY:?}" "${TARGET:?}"
 n=${N:-20000}
+settle=${SETTLE:-3}
+c_setkey=${C_SETKEY:-}
 work=${WORK:-/tmp}/setkey-bigdump
 mkdir -p "$work"
 conf=$work/big.conf
@@ -14,6 +20,16 @@ setkey() { "$SETKEY" --target "$TARGET" "$@"; }
 now() { cut -d' ' -f1 /proc/uptime; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { d = b - a; if (d <= 0) d = 0.01; printf "%.0f", n / d }'; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 1; printf "%.2f", a / b }'; }
+flushed() { setkey -F; setkey -FP; sleep "$settle"; }
+# The peak RSS in KiB of the last command run through `peak` (GNU time or busybox time).
+peak() {
+    if /usr/bin/time -f %M -o "$work/rss" true 2>/dev/null; then
+        /usr/bin/time -f %M -o "$work/rss" "$@"
+    else
+        busybox time -f %M -o "$work/rss" "$@"
+    fi
+}
 
 awk -v n="$n" 'BEGIN {
     for (i = 0; i < n; i++) {
@@ -22,32 +38,61 @@ awk -v n="$n" 'BEGIN {
         printf "spdadd 10.1.%d.%d 10.2.%d.%d any -P out ipsec esp/transport//require;\n", a, b, a, b
     }
 }' >"$conf"
+msgs=$((2 * n))
 
-setkey -F; setkey -FP
 setkey -n --emit-raw "$work/msgs.bin" -f "$conf" || fail=1
+t0=$(now)
+setkey -n -f "$conf" || fail=1
+t1=$(now)
+echo "BENCH setkey -n -f:        $msgs statements in $(elapsed "$t0" "$t1") s (parse, compile and encode only)"
 
+flushed
 t0=$(now)
 setkey --send-raw "$work/msgs.bin" || fail=1
 t1=$(now)
-setkey -F; setkey -FP
+base=$(rate "$msgs" "$t0" "$t1")
+echo "BENCH baseline --send-raw: $msgs messages in $(elapsed "$t0" "$t1") s = $base msg/s"
+
+flushed
 t2=$(now)
 setkey -f "$conf" || fail=1
 t3=$(now)
-setkey -D >"$work/sad.txt" || fail=1
+peak "$SETKEY" --target "$TARGET" -D >"$work/sad.txt" || fail=1
+sad_kb=$(cat "$work/rss")
 t4=$(now)
-setkey -DP >"$work/spd.txt" || fail=1
+peak "$SETKEY" --target "$TARGET" -DP >"$work/spd.txt" || fail=1
+spd_kb=$(cat "$work/rss")
 t5=$(now)
 
 sas=$(grep -c "^	esp mode=transport" "$work/sad.txt")
 sps=$(grep -c "^	spid=" "$work/spd.txt")
-msgs=$((2 * n))
 if [ "$sas" -eq "$n" ]; then echo "PASS bigdump-sad ($sas SAs listed)"; else echo "FAIL bigdump-sad: $sas of $n SAs listed"; fail=1; fi
 if [ "$sps" -eq "$n" ]; then echo "PASS bigdump-spd ($sps policies listed)"; else echo "FAIL bigdump-spd: $sps of $n policies listed"; fail=1; fi
-base=$(rate "$msgs" "$t0" "$t1")
 apply=$(rate "$msgs" "$t2" "$t3")
-echo "BENCH baseline --send-raw: $msgs messages in $(elapsed "$t0" "$t1") s = $base msg/s"
-echo "BENCH setkey -f:           $msgs messages in $(elapsed "$t2" "$t3") s = $apply msg/s ($(awk -v a="$apply" -v b="$base" 'BEGIN { printf "%.2f", a / b }')x the baseline)"
-echo "BENCH setkey -D:           $n SAs in $(elapsed "$t3" "$t4") s = $(rate "$n" "$t3" "$t4") entries/s"
-echo "BENCH setkey -DP:          $n policies in $(elapsed "$t4" "$t5") s = $(rate "$n" "$t4" "$t5") entries/s"
+echo "BENCH setkey -f:           $msgs messages in $(elapsed "$t2" "$t3") s = $apply msg/s ($(ratio "$apply" "$base")x the baseline)"
+echo "BENCH setkey -D:           $n SAs in $(elapsed "$t3" "$t4") s = $(rate "$n" "$t3" "$t4") entries/s, peak RSS ${sad_kb:-?} KiB"
+echo "BENCH setkey -DP:          $n policies in $(elapsed "$t4" "$t5") s = $(rate "$n" "$t4" "$t5") entries/s, peak RSS ${spd_kb:-?} KiB"
+
+if [ -n "$c_setkey" ]; then
+    flushed
+    t6=$(now)
+    "$c_setkey" -f "$conf" >/dev/null || fail=1
+    t7=$(now)
+    peak "$c_setkey" -D >"$work/c-sad.txt" || fail=1
+    c_sad_kb=$(cat "$work/rss")
+    t8=$(now)
+    peak "$c_setkey" -DP >"$work/c-spd.txt" || fail=1
+    c_spd_kb=$(cat "$work/rss")
+    t9=$(now)
+    c_sas=$(grep -c "^	esp mode=transport" "$work/c-sad.txt")
+    c_sps=$(grep -c "^	spid=" "$work/c-spd.txt")
+    [ "$c_sas" -eq "$n" ] && [ "$c_sps" -eq "$n" ] || echo "NOTE the C setkey listed $c_sas SAs and $c_sps policies of $n"
+    c_apply=$(rate "$msgs" "$t6" "$t7")
+    c_sad=$(rate "$n" "$t7" "$t8")
+    c_spd=$(rate "$n" "$t8" "$t9")
+    echo "BENCH C setkey -f:         $msgs messages in $(elapsed "$t6" "$t7") s = $c_apply msg/s (setkey -f: $(ratio "$apply" "$c_apply")x the C setkey)"
+    echo "BENCH C setkey -D:         $n SAs in $(elapsed "$t7" "$t8") s = $c_sad entries/s, peak RSS ${c_sad_kb:-?} KiB (setkey -D: $(ratio "$(rate "$n" "$t3" "$t4")" "$c_sad")x)"
+    echo "BENCH C setkey -DP:        $n policies in $(elapsed "$t8" "$t9") s = $c_spd entries/s, peak RSS ${c_spd_kb:-?} KiB (setkey -DP: $(ratio "$(rate "$n" "$t4" "$t5")" "$c_spd")x)"
+fi
 setkey -F; setkey -FP
 exit "$fail"

@@ -5,10 +5,11 @@
  * kernel named by $RUMP_SERVER instead, and returns a host descriptor standing for it (an
  * open /dev/null, so that the number is the program's own and cannot collide). Every later
  * call on that descriptor that setkey's socket layer makes (send, sendto, write, recv,
- * recvfrom, read, poll, setsockopt, getsockopt, fcntl, close) is forwarded to the rump
- * socket, with Linux's constants translated to NetBSD's and NetBSD's errno values back to
- * Linux's. Calls on any other descriptor go to libc untouched. The message bytes pass
- * unchanged: the program must speak NetBSD's PF_KEY (sockaddrs with sa_len, AF_INET6 = 24).
+ * recvfrom, sendmmsg, recvmmsg, read, poll, setsockopt with SO_RCVTIMEO, getsockopt, fcntl,
+ * close) is forwarded to the rump socket, with Linux's constants translated to NetBSD's
+ * and NetBSD's errno values back to Linux's. Calls on any other descriptor go to libc
+ * untouched. The message bytes pass unchanged: the program must speak NetBSD's PF_KEY
+ * (sockaddrs with sa_len, AF_INET6 = 24).
  *
  * SETKEY_RUMP_TRACE=1 writes one line per forwarded call to stderr.
  */
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +52,8 @@ static ssize_t (*real_recvfrom)(int, void *, size_t, int, struct sockaddr *, soc
 static ssize_t (*real_read)(int, void *, size_t);
 static int (*real_setsockopt)(int, int, int, const void *, socklen_t);
 static int (*real_getsockopt)(int, int, int, void *, socklen_t *);
+static int (*real_sendmmsg)(int, struct mmsghdr *, unsigned int, int);
+static int (*real_recvmmsg)(int, struct mmsghdr *, unsigned int, int, struct timespec *);
 
 #define RESOLVE(name)                                                                      \
     do {                                                                                   \
@@ -72,6 +76,8 @@ static void resolve_all(void)
     RESOLVE(read);
     RESOLVE(setsockopt);
     RESOLVE(getsockopt);
+    RESOLVE(sendmmsg);
+    RESOLVE(recvmmsg);
 }
 
 static void say(const char *fmt, ...)
@@ -177,6 +183,10 @@ static int socket_option(int name)
         return RUMP_SO_TYPE;
     case SO_ERROR:
         return RUMP_SO_ERROR;
+    case SO_RCVTIMEO:
+        return RUMP_SO_RCVTIMEO;
+    case SO_SNDTIMEO:
+        return RUMP_SO_SNDTIMEO;
     default:
         return -1;
     }
@@ -298,6 +308,67 @@ ssize_t read(int fd, void *buf, size_t len)
     return recvfrom(fd, buf, len, 0, NULL, NULL);
 }
 
+/* Linux's sendmmsg: one sendto each, as many as succeed (-1 if the first fails). */
+int sendmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags)
+{
+    unsigned int i;
+
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_sendmmsg(fd, vec, vlen, flags);
+    for (i = 0; i < vlen; i++) {
+        const struct msghdr *m = &vec[i].msg_hdr;
+        ssize_t n;
+
+        if (m->msg_iovlen != 1 || m->msg_name != NULL || m->msg_controllen != 0)
+            return i > 0 ? (int)i : fail(EOPNOTSUPP);
+        n = sendto(fd, m->msg_iov[0].iov_base, m->msg_iov[0].iov_len, flags, NULL, 0);
+        if (n < 0)
+            return i > 0 ? (int)i : -1;
+        vec[i].msg_len = (unsigned int)n;
+    }
+    return (int)vlen;
+}
+
+/*
+ * Linux's recvmmsg: one recvfrom each of the whole datagram, copied into the message's one
+ * iovec; MSG_WAITFORONE (only the first waits) and MSG_TRUNC (msg_len is the datagram's
+ * whole length) as Linux has them; no timeout argument.
+ */
+int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *tmo)
+{
+    static char datagram[0xffff * 8 + 16];
+    int wait_for_one = flags & MSG_WAITFORONE, whole_len = flags & MSG_TRUNC;
+    unsigned int i;
+
+    resolve_all();
+    if (rump_fd(fd) < 0)
+        return real_recvmmsg(fd, vec, vlen, flags, tmo);
+    if (tmo != NULL)
+        return fail(EOPNOTSUPP);
+    flags &= ~(MSG_WAITFORONE | MSG_TRUNC);
+    for (i = 0; i < vlen; i++) {
+        struct msghdr *m = &vec[i].msg_hdr;
+        int f = flags | (wait_for_one && i > 0 ? MSG_DONTWAIT : 0);
+        ssize_t n;
+        size_t room, copied;
+
+        if (m->msg_iovlen != 1)
+            return i > 0 ? (int)i : fail(EOPNOTSUPP);
+        n = recvfrom(fd, datagram, sizeof datagram, f, NULL, NULL);
+        if (n < 0)
+            return i > 0 ? (int)i : -1;
+        room = m->msg_iov[0].iov_len;
+        copied = (size_t)n < room ? (size_t)n : room;
+        memcpy(m->msg_iov[0].iov_base, datagram, copied);
+        m->msg_flags = copied < (size_t)n ? MSG_TRUNC : 0;
+        m->msg_namelen = 0;
+        m->msg_controllen = 0;
+        vec[i].msg_len = (unsigned int)(whole_len ? (size_t)n : copied);
+    }
+    return (int)vlen;
+}
+
 int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
 {
     int rfd = rump_fd(fd), rname;
@@ -307,6 +378,23 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
         return real_setsockopt(fd, level, name, value, len);
     if (level != SOL_SOCKET || (rname = socket_option(name)) < 0)
         return fail(ENOPROTOOPT);
+    if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
+        /* NetBSD's struct timeval: a 64-bit time_t, then an int of microseconds. */
+        struct netbsd_timeval {
+            int64_t tv_sec;
+            int32_t tv_usec;
+            int32_t pad;
+        } netbsd = {0, 0, 0};
+        const struct timeval *tv = value;
+
+        if (len < sizeof *tv)
+            return fail(EINVAL);
+        netbsd.tv_sec = tv->tv_sec;
+        netbsd.tv_usec = (int32_t)tv->tv_usec;
+        if (rump_sys_setsockopt(rfd, RUMP_SOL_SOCKET, rname, &netbsd, sizeof netbsd) < 0)
+            return fail_from_rump();
+        return 0;
+    }
     if (rump_sys_setsockopt(rfd, RUMP_SOL_SOCKET, rname, value, len) < 0)
         return fail_from_rump();
     if (tracing())
