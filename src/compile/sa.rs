@@ -286,7 +286,7 @@ fn check_sa_families(s: &SaStatement, errors: &mut Errors) {
     );
 }
 
-/// `add` and `update`.
+/// `add` and `update`, and `getspi`'s message.
 pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<Diagnostic>> {
     let mut errors = Errors::default();
     check_sa_families(s, &mut errors);
@@ -371,11 +371,13 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
         }
     }
     let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, auth_id, encrypt_id, flags);
-    let lifetime_exts = lifetimes(cx, s, &mut errors, true);
+    // The kernel reads the SPI and the lifetimes of an ADD or UPDATE, not of a GETSPI.
+    let maturing = msg_type != SADB_GETSPI;
+    let lifetime_exts = lifetimes(cx, s, &mut errors, maturing);
     if let (Some(why), Some(satype)) =
         (crate::profile::of(cx.dialect).refuses_reserved_spis, satype)
     {
-        if matches!(satype, SADB_SATYPE_ESP | SADB_SATYPE_AH) && s.spi.value <= 255 {
+        if maturing && matches!(satype, SADB_SATYPE_ESP | SADB_SATYPE_AH) && s.spi.value <= 255 {
             errors.push(s.spi.span, why);
         }
     }
@@ -401,6 +403,13 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
         e.extend(keys);
         e.extend(lifetime_exts);
         e.extend(ctx);
+        if msg_type == SADB_GETSPI && s.spi.value != 0 {
+            e.push(Extension::SpiRange(SpiRange {
+                min: s.spi.value,
+                max: s.spi.value,
+                reserved: 0,
+            }));
+        }
         e.push(Extension::Sa(sa));
         e.push(Extension::Sa2(sa2));
         e.extend(replay_ext);
@@ -525,42 +534,13 @@ pub(super) fn get_or_delete(
     })
 }
 
-/// `getspi` (NetBSD): built as `add` builds its message, without keys: lifetimes, the SPI
-/// range (min = max = the SPI, when one is given), SA, SA2, NAT-T type and ports for
-/// esp-udp, SRC, DST. The kernel answers with a LARVAL SA.
+/// `getspi` (NetBSD): built by `add`'s builder, as NetBSD's setkey builds it, without keys:
+/// lifetimes, the SPI range (min = max = the SPI, when one is given), SA, SA2, NAT-T type
+/// and ports for esp-udp, SRC, DST. The kernel answers with a LARVAL SA.
 pub(super) fn getspi(cx: Cx, s: &SaStatement, span: Span) -> Result<Message, Vec<Diagnostic>> {
     cx.require(IPSEC_TOOLS, "getspi", span)
         .map_err(|e| vec![e])?;
-    let mut errors = Errors::default();
-    check_sa_families(s, &mut errors);
-    let satype = errors.check(cx.satype(s.protocol.value, s.protocol.span));
-    let flags = sa_flags(cx, s, &mut errors);
-    let (sa, sa2, replay_ext) = sa_and_sa2(cx, s, &mut errors, 0, 0, flags);
-    let lifetime_exts = lifetimes(cx, s, &mut errors, false);
-    let natt = natt_extensions(cx, s, &mut errors);
-    let plen = full_prefix(s.src.value.addr);
-    let src = host_sockaddr(cx, &s.src.value, s.src.span, &mut errors);
-    let dst = host_sockaddr(cx, &s.dst.value, s.dst.span, &mut errors);
-    errors.finish(|| {
-        let mut m = cx.message(SADB_GETSPI, satype.unwrap_or(0));
-        let e = &mut m.extensions;
-        e.extend(lifetime_exts);
-        if s.spi.value != 0 {
-            e.push(Extension::SpiRange(SpiRange {
-                min: s.spi.value,
-                max: s.spi.value,
-                reserved: 0,
-            }));
-        }
-        e.push(Extension::Sa(sa));
-        e.push(Extension::Sa2(sa2));
-        e.extend(replay_ext);
-        e.extend(natt.before_addresses);
-        e.push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
-        e.push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
-        e.extend(natt.after_addresses);
-        m
-    })
+    add(cx, s, SADB_GETSPI)
 }
 
 /// `deleteall`: BSD kernels delete every SA between two hosts for a DELETE without SA;

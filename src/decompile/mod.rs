@@ -42,6 +42,9 @@ pub struct Profile {
     pub byte_lifetimes: bool,
     /// An SA address may carry `[port]` (ipsec-tools).
     pub sa_ports: bool,
+    /// The `esp-udp` protocol writes a NAT-T SA (ipsec-tools; FreeBSD 14's setkey has no
+    /// NAT-T form).
+    pub esp_udp: bool,
     /// `setkey -f` installs every inbound policy a second time as fwd (Linux, without -k),
     /// so fwd policies are written as `spdupdate`, which replaces that copy or adds.
     pub fwd_copies: bool,
@@ -52,6 +55,7 @@ const NETBSD: Profile = Profile {
     spd_newest_first: false,
     cyclic_seq_flag: true,
     byte_lifetimes: true,
+    esp_udp: true,
     sa_ports: true,
     fwd_copies: false,
 };
@@ -61,6 +65,7 @@ const FREEBSD: Profile = Profile {
     spd_newest_first: false,
     cyclic_seq_flag: true,
     byte_lifetimes: false,
+    esp_udp: false,
     sa_ports: false,
     fwd_copies: false,
 };
@@ -70,6 +75,7 @@ const LINUX: Profile = Profile {
     spd_newest_first: true,
     cyclic_seq_flag: false,
     byte_lifetimes: true,
+    esp_udp: true,
     sa_ports: true,
     fwd_copies: true,
 };

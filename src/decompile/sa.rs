@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::{host, profile, Rendered};
 use crate::compile::algorithms::{auth_name_of_id, encrypt_name_of_id};
+use crate::format::profile as dump_profile;
 use crate::pfkey::consts::*;
 use crate::pfkey::{
     AddressKind, Dialect, Extension, Key, KeyKind, LifetimeKind, Message, NatTPortKind, SockAddr,
@@ -80,7 +81,7 @@ pub fn sa_statement(msg: &Message, dialect: Dialect) -> Rendered {
     };
     let satype = msg.header.satype;
     let esp_udp = natt_type.is_some_and(|t| t != 0) && satype == SADB_SATYPE_ESP;
-    if esp_udp && dialect == Dialect::FreeBsd {
+    if esp_udp && !p.esp_udp {
         return Rendered::refused(format!(
             "NAT-T SA {src_host} {dst_host} spi {spi}: FreeBSD 14's setkey has no NAT-T form"
         ));
@@ -141,7 +142,7 @@ pub fn sa_statement(msg: &Message, dialect: Dialect) -> Rendered {
         Extension::SaReplay { replay } => Some(*replay),
         _ => None,
     }) {
-        Some(r) if dialect == Dialect::FreeBsd => r >> 3,
+        Some(r) if dump_profile::of(dialect).replay_from_ext => r >> 3,
         _ => u32::from(sa.replay),
     };
     if replay != 0 {

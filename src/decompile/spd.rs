@@ -99,7 +99,7 @@ pub fn sp_statement(msg: &Message, dialect: Dialect, all: &[Message]) -> Rendere
             policy.id
         ));
     }
-    if dialect == Dialect::FreeBsd && policy.scope == 2 {
+    if dump.policy_trailer == dump_profile::PolicyTrailer::Scope && policy.scope == 2 {
         return Rendered::refused(format!(
             "ifnet-scope policy spid={}: made by its if_ipsec(4) interface, not by setkey",
             policy.id
