@@ -104,6 +104,16 @@ pub struct Cli {
     #[arg(long)]
     pub atomic: bool,
 
+    /// With -f or -c: print how the kernel's SAD and SPD differ from the state the script
+    /// describes, as `-`/`+` statement lines (exit 0 in sync, 2 when different, 1 on error).
+    #[arg(long, conflicts_with_all = ["sync", "atomic", "dry_run"])]
+    pub diff: bool,
+
+    /// With -f or -c: apply that difference (delete extra, add missing, replace changed),
+    /// undoing it all if the kernel rejects any of it.
+    #[arg(long, conflicts_with_all = ["atomic", "dry_run"])]
+    pub sync: bool,
+
     /// With -x: print one JSON object per message; with -D or -DP: the dump as one JSON
     /// document (the same as --format json).
     #[arg(long)]

@@ -10,3 +10,4 @@ pub mod origin;
 pub mod pfkey;
 pub mod profile;
 pub mod rollback;
+pub mod sync;

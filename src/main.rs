@@ -8,7 +8,7 @@ use clap::Parser;
 use cli::Cli;
 use commands::{
     apply, atomic, check, decode, doctor, dump, flush, input, interfaces, monitor, raw, resolve,
-    script,
+    script, sync,
 };
 use setkey::compile::CompileOptions;
 use setkey::format::rejection::ScriptSource;
@@ -91,6 +91,9 @@ fn run(cli: &Cli) -> i32 {
         };
         if cli.atomic {
             return atomic::run(&script, &opts);
+        }
+        if cli.diff || cli.sync {
+            return sync::run(&script, &opts, cli.sync);
         }
         return apply::run(&script, &opts);
     }

@@ -6,7 +6,7 @@
 //! meanwhile are left alone.
 
 use crate::pfkey::consts::*;
-use crate::pfkey::{Address, AddressKind, Extension, LifetimeKind, Message, SockAddr};
+use crate::pfkey::{Address, AddressKind, Dialect, Extension, LifetimeKind, Message, SockAddr};
 
 /// A policy's place in the SPD: direction and the two selectors.
 type PolicyKey = (u8, Address, Address);
@@ -183,7 +183,8 @@ pub fn sa_delete(entry: &Message) -> Message {
     msg
 }
 
-fn policy_delete(entry: &Message) -> Message {
+/// SADB_X_SPDDELETE for the policy a dump entry describes.
+pub fn policy_delete(entry: &Message) -> Message {
     let mut msg = policy_add_form(entry);
     msg.header.msg_type = SADB_X_SPDDELETE;
     msg.extensions
@@ -207,9 +208,11 @@ fn is_larval(entry: &Message) -> bool {
         .any(|e| matches!(e, Extension::Sa(sa) if sa.state == SADB_SASTATE_LARVAL))
 }
 
-/// The deletes (policies, then SAs), then the adds (SAs, then policies in their dump order)
-/// that turn the `after` dumps back into the `before` ones, within `scope`.
+/// The deletes (policies, then SAs), then the adds (SAs, then policies) that turn the
+/// `after` dumps back into the `before` ones, within `scope`. The adds go in the order that
+/// lists them as `before` did (oldest first), for the kernel of `dialect`.
 pub fn plan(
+    dialect: Dialect,
     scope: &Scope,
     (before_sad, before_spd): (&[Message], &[Message]),
     (after_sad, after_spd): (&[Message], &[Message]),
@@ -265,6 +268,13 @@ pub fn plan(
         if !now.is_some_and(|a| same_policy(was, a)) {
             policy_adds.push(policy_add_form(was));
         }
+    }
+    let order = crate::decompile::profile(dialect);
+    if order.sad_newest_first {
+        sa_adds.reverse();
+    }
+    if order.spd_newest_first {
+        policy_adds.reverse();
     }
     out.requests.extend(sa_adds);
     out.requests.extend(policy_adds);

@@ -74,7 +74,12 @@ fn what_the_run_added_is_deleted_and_nothing_else() {
     // 0x1002 was there already (the run's duplicate add failed); 0x3000 came from elsewhere.
     let after = dumped(&format!("{}{}{}", sa(0x2000), sa(0x1002), sa(0x3000)));
     let after = [after, dumped(&sa(0x1001))].concat();
-    let plan = plan(&scope_of(&script), (&before, &[]), (&after, &[]));
+    let plan = plan(
+        Dialect::NetBsd,
+        &scope_of(&script),
+        (&before, &[]),
+        (&after, &[]),
+    );
     assert_eq!(plan.requests.len(), 1, "{:?}", plan.requests);
     let delete = &plan.requests[0];
     assert_eq!(delete.header.msg_type, SADB_DELETE);
@@ -84,8 +89,14 @@ fn what_the_run_added_is_deleted_and_nothing_else() {
 
 #[test]
 fn what_the_run_deleted_or_flushed_is_added_back_with_its_keys() {
-    let before = dumped(&format!("{}{}", sa(0x1001), sa(0x1002)));
-    let plan = plan(&scope_of("flush esp;"), (&before, &[]), (&[], &[]));
+    // As NetBSD lists them, newest first: added back oldest first, they list the same again.
+    let before = dumped(&format!("{}{}", sa(0x1002), sa(0x1001)));
+    let plan = plan(
+        Dialect::NetBsd,
+        &scope_of("flush esp;"),
+        (&before, &[]),
+        (&[], &[]),
+    );
     assert_eq!(plan.requests.len(), 2);
     for (add, spi_value) in plan.requests.iter().zip([0x1001, 0x1002]) {
         assert_eq!(add.header.msg_type, SADB_ADD);
@@ -108,7 +119,12 @@ fn an_sa_the_run_changed_is_deleted_and_added_as_it_was() {
     let after = dumped(&format!(
         "add 10.0.0.1 10.0.0.2 esp 0x1001 -m tunnel -E aes-cbc {KEY};"
     ));
-    let plan = plan(&scope_of(&script), (&before, &[]), (&after, &[]));
+    let plan = plan(
+        Dialect::NetBsd,
+        &scope_of(&script),
+        (&before, &[]),
+        (&after, &[]),
+    );
     let types: Vec<u8> = plan.requests.iter().map(|m| m.header.msg_type).collect();
     assert_eq!(types, [SADB_DELETE, SADB_ADD]);
     assert_eq!(plan.requests[1], sa_add_form(&before[0]));
@@ -124,13 +140,23 @@ fn policies_are_matched_by_direction_and_selectors_not_by_id() {
     if let Some(Extension::Policy(p)) = after[0].extensions.first_mut() {
         p.id = 99;
     }
-    let plan_ = plan(&scope_of(ours), (&[], &before), (&[], &after));
+    let plan_ = plan(
+        Dialect::NetBsd,
+        &scope_of(ours),
+        (&[], &before),
+        (&[], &after),
+    );
     assert_eq!(plan_.requests.len(), 1);
     assert_eq!(plan_.requests[0].header.msg_type, SADB_X_SPDDELETE);
     assert_eq!(policy_key(&plan_.requests[0]), policy_key(&after[1]));
     // spdflush: every policy is the run's, and comes back.
     before.append(&mut dumped(ours));
-    let plan_ = plan(&scope_of("spdflush;"), (&[], &before), (&[], &[]));
+    let plan_ = plan(
+        Dialect::NetBsd,
+        &scope_of("spdflush;"),
+        (&[], &before),
+        (&[], &[]),
+    );
     assert_eq!(plan_.requests.len(), 2);
     assert!(plan_
         .requests
@@ -141,6 +167,11 @@ fn policies_are_matched_by_direction_and_selectors_not_by_id() {
 #[test]
 fn an_unchanged_state_needs_nothing() {
     let state = dumped(&format!("{}{}", sa(0x1001), sa(0x1002)));
-    let plan = plan(&scope_of("flush;"), (&state, &[]), (&state, &[]));
+    let plan = plan(
+        Dialect::NetBsd,
+        &scope_of("flush;"),
+        (&state, &[]),
+        (&state, &[]),
+    );
     assert!(plan.requests.is_empty());
 }

@@ -55,7 +55,7 @@ fn dump_all(session: &mut Session, msg_type: u8) -> Result<Vec<Message>, Session
     }
 }
 
-fn snapshot(session: &mut Session) -> Result<(Vec<Message>, Vec<Message>), SessionError> {
+pub fn snapshot(session: &mut Session) -> Result<(Vec<Message>, Vec<Message>), SessionError> {
     Ok((
         dump_all(session, SADB_DUMP)?,
         dump_all(session, SADB_X_SPDDUMP)?,
@@ -66,46 +66,55 @@ fn snapshot(session: &mut Session) -> Result<(Vec<Message>, Vec<Message>), Sessi
 /// (nothing sent), or a statement was rejected and the run was undone, or the undoing failed;
 /// with a signal held back during the run, the run is undone and the signal then delivered.
 pub fn run(script: &Script, opts: &ApplyOptions) -> i32 {
+    with_signals_held(|| {
+        let Ok(steps) = compile_script(script, &opts.compile, true) else {
+            return 1;
+        };
+        let dialect = opts.compile.dialect;
+        let before = match Session::open(dialect, false, false) {
+            Ok(mut session) => snapshot(&mut session)
+                .map_err(|e| format!("--atomic: cannot read the SAD and SPD before the run: {e}")),
+            Err(e) => Err(e.to_string()),
+        };
+        // A socket left open during the run would fill with the kernel's copies of its
+        // messages; the undoing opens a fresh one.
+        match before {
+            Ok(before) => transaction(script, &steps, opts, &before, "--atomic"),
+            Err(e) => {
+                eprintln!("setkey: {e}");
+                1
+            }
+        }
+    })
+}
+
+/// Runs `body` with SIGINT, SIGTERM and SIGHUP held back; one that came meanwhile is
+/// delivered afterwards, once the state is as it was.
+pub fn with_signals_held(body: impl FnOnce() -> i32) -> i32 {
     let held = held_signals();
     let mut previous = SigSet::empty();
     if nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&held), Some(&mut previous))
         .is_err()
     {
-        eprintln!("setkey: --atomic: cannot hold back signals during the run");
+        eprintln!("setkey: cannot hold back signals during the run");
         return 1;
     }
-    let status = match compile_script(script, &opts.compile, true) {
-        Ok(steps) => transaction(script, &steps, opts, opts.compile.dialect),
-        Err(()) => 1,
-    };
-    // A signal that came meanwhile is delivered now, once the state is as it was.
+    let status = body();
     let _ = nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&previous), None);
     status
 }
 
-fn transaction(
+/// Applies `steps`; when one fails or a signal is pending, brings back the state `before`
+/// (the SAD and SPD dumps taken first) for what the steps touch. `label` names the option in
+/// the messages.
+pub fn transaction(
     script: &Script,
     steps: &[Step],
     opts: &ApplyOptions,
-    dialect: pfkey::Dialect,
+    before: &(Vec<Message>, Vec<Message>),
+    label: &str,
 ) -> i32 {
-    let mut session = match Session::open(dialect, false, false) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("setkey: {e}");
-            return 1;
-        }
-    };
-    let before = match snapshot(&mut session) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("setkey: --atomic: cannot read the SAD and SPD before the run: {e}");
-            return 1;
-        }
-    };
-    // A socket left open during the run would fill with the kernel's copies of its
-    // messages; the undoing opens a fresh one.
-    drop(session);
+    let dialect = opts.compile.dialect;
     let strict = ApplyOptions {
         compat_exit: false,
         ..opts.clone()
@@ -122,17 +131,17 @@ fn transaction(
     };
     let undone = Session::open(dialect, false, false)
         .map_err(|e| e.to_string())
-        .and_then(|mut session| undo(&mut session, &scope_of(steps, dialect), &before));
+        .and_then(|mut session| undo(&mut session, &scope_of(steps, dialect), before));
     match undone {
         Ok((count, left_out)) => {
-            eprintln!("setkey: --atomic: {why}; the run's changes were undone ({count} requests)");
+            eprintln!("setkey: {label}: {why}; the run's changes were undone ({count} requests)");
             for what in left_out {
-                eprintln!("setkey: --atomic: could not bring back {what}");
+                eprintln!("setkey: {label}: could not bring back {what}");
             }
             1
         }
         Err(e) => {
-            eprintln!("setkey: --atomic: {why}, and undoing the run failed: {e}");
+            eprintln!("setkey: {label}: {why}, and undoing the run failed: {e}");
             1
         }
     }
@@ -159,7 +168,12 @@ fn undo(
     before: &(Vec<Message>, Vec<Message>),
 ) -> Result<(usize, Vec<String>), String> {
     let after = snapshot(session).map_err(|e| e.to_string())?;
-    let plan = rollback::plan(scope, (&before.0, &before.1), (&after.0, &after.1));
+    let plan = rollback::plan(
+        session.dialect,
+        scope,
+        (&before.0, &before.1),
+        (&after.0, &after.1),
+    );
     for request in &plan.requests {
         let reply = session.transact(request).map_err(|e| e.to_string())?;
         if reply.header.errno != 0 {

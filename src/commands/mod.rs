@@ -16,6 +16,7 @@ pub mod raw;
 pub mod resolve;
 pub mod script;
 pub mod session;
+pub mod sync;
 pub mod window;
 
 use setkey::pfkey::consts::*;

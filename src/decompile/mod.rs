@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use crate::pfkey::{Dialect, Message, SockAddr};
 
-pub use sa::sa_statement;
-pub use spd::sp_statement;
+pub use sa::{sa_delete_statement, sa_statement};
+pub use spd::{sp_delete_statement, sp_statement};
 
 /// One dump entry as setkey text: the statement, and what it cannot carry over.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -38,6 +38,21 @@ fn compress_name(id: u8) -> Option<&'static str> {
     }
 }
 
+/// `delete SRC DST PROTOCOL SPI;` for one SA of a dump, whatever its state.
+pub fn sa_delete_statement(msg: &Message) -> Option<String> {
+    let sa = msg.sa()?;
+    let src = host(&msg.address(AddressKind::Src)?.addr)?;
+    let dst = host(&msg.address(AddressKind::Dst)?.addr)?;
+    let protocol = match msg.header.satype {
+        SADB_SATYPE_ESP => "esp",
+        SADB_SATYPE_AH => "ah",
+        SADB_X_SATYPE_IPCOMP => "ipcomp",
+        SADB_X_SATYPE_TCPSIGNATURE => "tcp",
+        _ => return None,
+    };
+    Some(format!("delete {src} {dst} {protocol} 0x{:x};", sa.spi))
+}
+
 /// `add ...;` for one SA of a dump; refused for SAs that a script cannot make (larval, dead,
 /// unknown algorithms or families).
 pub fn sa_statement(msg: &Message, dialect: Dialect) -> Rendered {

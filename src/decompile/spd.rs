@@ -85,6 +85,43 @@ fn same_selectors(a: &Message, b: &Message) -> bool {
         && a.address(AddressKind::Dst) == b.address(AddressKind::Dst)
 }
 
+/// `SRC DST UPPER[ PORTS]`: the part of a policy statement that names its selectors.
+fn selectors(msg: &Message, id: u32, dialect: Dialect) -> Result<String, Rendered> {
+    let dump = dump_profile::of(dialect);
+    let (Some(src), Some(dst)) = (msg.address(AddressKind::Src), msg.address(AddressKind::Dst))
+    else {
+        return Err(Rendered::refused(format!(
+            "policy spid={id} has no selectors: not re-created"
+        )));
+    };
+    let upper = src.proto;
+    let portless = dump.portless_ulps.contains(&upper);
+    let (Some(src_text), Some(dst_text)) = (selector(src, !portless), selector(dst, !portless))
+    else {
+        return Err(Rendered::refused(format!(
+            "policy spid={id}: a selector of an unknown address family"
+        )));
+    };
+    let mut text = format!("{src_text} {dst_text} {}", upper_name(upper));
+    let (sport, dport) = (port_of(&src.addr), port_of(&dst.addr));
+    if portless && (sport != 0 || dport != 0) {
+        if upper == IPPROTO_GRE {
+            let _ = write!(text, " {}", (u32::from(sport) << 16) | u32::from(dport));
+        } else {
+            let _ = write!(text, " {sport},{dport}");
+        }
+    }
+    Ok(text)
+}
+
+/// `spddelete SRC DST UPPER -P DIR;` for one policy of a dump.
+pub fn sp_delete_statement(msg: &Message, dialect: Dialect) -> Option<String> {
+    let policy = msg.policy()?;
+    let dir = word(DIRECTIONS, policy.dir)?;
+    let head = selectors(msg, policy.id, dialect).ok()?;
+    Some(format!("spddelete {head} -P {dir};"))
+}
+
 /// `spdadd ...;` for one policy of a dump (`all`: the whole dump, which decides how Linux
 /// fwd policies and inbound policies without one are written).
 pub fn sp_statement(msg: &Message, dialect: Dialect, all: &[Message]) -> Rendered {
@@ -105,21 +142,9 @@ pub fn sp_statement(msg: &Message, dialect: Dialect, all: &[Message]) -> Rendere
             policy.id
         ));
     }
-    let (Some(src), Some(dst)) = (msg.address(AddressKind::Src), msg.address(AddressKind::Dst))
-    else {
-        return Rendered::refused(format!(
-            "policy spid={} has no selectors: not re-created",
-            policy.id
-        ));
-    };
-    let upper = src.proto;
-    let portless = dump.portless_ulps.contains(&upper);
-    let (Some(src_text), Some(dst_text)) = (selector(src, !portless), selector(dst, !portless))
-    else {
-        return Rendered::refused(format!(
-            "policy spid={}: a selector of an unknown address family",
-            policy.id
-        ));
+    let head = match selectors(msg, policy.id, dialect) {
+        Ok(head) => head,
+        Err(refused) => return refused,
     };
     let mut notes = Vec::new();
     // `-P any` is not a direction a policy can be added with.
@@ -139,15 +164,7 @@ pub fn sp_statement(msg: &Message, dialect: Dialect, all: &[Message]) -> Rendere
     } else {
         "spdadd"
     };
-    let mut text = format!("{command} {src_text} {dst_text} {}", upper_name(upper));
-    let (sport, dport) = (port_of(&src.addr), port_of(&dst.addr));
-    if portless && (sport != 0 || dport != 0) {
-        if upper == IPPROTO_GRE {
-            let _ = write!(text, " {}", (u32::from(sport) << 16) | u32::from(dport));
-        } else {
-            let _ = write!(text, " {sport},{dport}");
-        }
-    }
+    let mut text = format!("{command} {head}");
     if let Some(c) = msg.extensions.iter().find_map(|e| match e {
         crate::pfkey::Extension::SecCtx(c) => Some(c),
         _ => None,

@@ -1,0 +1,260 @@
+//! The difference between the kernel's SAD and SPD and the state a script describes
+//! (`--diff`, `--sync`): the statements that show it and the requests that apply it.
+//!
+//! The desired state is the kernel's, changed as the script's requests would change it if
+//! each `add` and `spdadd` replaced what it names instead of failing on it: what the script
+//! names is managed by it, and a `flush`/`spdflush` (or `deleteall`) puts everything it
+//! covers under the script. SAs are named by protocol, SPI and destination, policies by
+//! direction and selectors. Two entries agree when they are written as the same statement.
+
+mod model;
+
+use crate::decompile::{sa_delete_statement, sa_statement, sp_delete_statement, sp_statement};
+use crate::pfkey::consts::*;
+use crate::pfkey::{Dialect, Message, SockAddr};
+use crate::rollback;
+
+pub use model::{Intent, Refusal};
+
+/// What one change of the kernel's state stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Named by the script, absent from the kernel.
+    Missing,
+    /// In the kernel, removed by the script (a delete, flush or deleteall covers it).
+    Extra,
+    /// In both, but not the same.
+    Changed,
+}
+
+/// One request of a change, and the index of the script intent it comes from (the statement
+/// a failure is reported at).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub origin: usize,
+    pub message: Message,
+}
+
+/// One SA or policy to add, delete or replace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The change as script lines: `- STATEMENT` removes, `+ STATEMENT` installs, and
+    /// `# ...` comments say what the kernel has now.
+    pub lines: Vec<String>,
+    pub requests: Vec<Request>,
+}
+
+/// Every change, SAs first (so that the policies find their SAs), then policies.
+#[derive(Debug, Default)]
+pub struct Diff {
+    pub changes: Vec<Change>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The diff as text: every line of every change, each ending in a newline.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for line in self.changes.iter().flat_map(|c| &c.lines) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The kernel's state, as its dumps list it.
+pub struct KernelState<'a> {
+    pub sad: &'a [Message],
+    pub spd: &'a [Message],
+}
+
+/// The changes that turn `kernel` into the state `intents` describe. `source` gives the
+/// script text of an intent, written in a `+` line when its entry has no statement form.
+pub fn diff(
+    intents: &[Intent],
+    kernel: &KernelState,
+    dialect: Dialect,
+    source: &dyn Fn(usize) -> String,
+) -> Result<Diff, Refusal> {
+    let desired = model::desired(intents, kernel)?;
+    let mut out = Diff::default();
+    let sa_text = |msg: &Message| sa_statement(msg, dialect).statement;
+    let kernel_sa_text = |msg: &Message| {
+        sa_text(msg)
+            .unwrap_or_else(|| format!("an SA with no statement form, spi 0x{:x}", spi(msg)))
+    };
+
+    for now in kernel.sad {
+        match desired.sad.iter().find(|d| model::same_sa(&d.message, now)) {
+            Some(d) => {
+                let Some(origin) = d.origin else { continue };
+                let wanted = model::as_stored(&d.message);
+                if sa_text(&wanted).is_some() && sa_text(&wanted) == sa_text(now) {
+                    continue;
+                }
+                out.changes.push(Change {
+                    kind: ChangeKind::Changed,
+                    lines: vec![
+                        format!("# the kernel has: {}", kernel_sa_text(now)),
+                        sa_delete_line(now),
+                        format!("+ {}", sa_text(&wanted).unwrap_or_else(|| source(origin))),
+                    ],
+                    requests: vec![
+                        Request {
+                            origin,
+                            message: rollback::sa_delete(now),
+                        },
+                        Request {
+                            origin,
+                            message: d.message.clone(),
+                        },
+                    ],
+                });
+            }
+            None => {
+                let origin = desired.removed_sa_by(now);
+                out.changes.push(Change {
+                    kind: ChangeKind::Extra,
+                    lines: vec![sa_delete_line(now)],
+                    requests: vec![Request {
+                        origin,
+                        message: rollback::sa_delete(now),
+                    }],
+                });
+            }
+        }
+    }
+    for d in &desired.sad {
+        let Some(origin) = d.origin else { continue };
+        if kernel.sad.iter().any(|k| model::same_sa(k, &d.message)) {
+            continue;
+        }
+        let wanted = model::as_stored(&d.message);
+        out.changes.push(Change {
+            kind: ChangeKind::Missing,
+            lines: vec![format!(
+                "+ {}",
+                sa_text(&wanted).unwrap_or_else(|| source(origin))
+            )],
+            requests: vec![Request {
+                origin,
+                message: d.message.clone(),
+            }],
+        });
+    }
+
+    let wanted_spd: Vec<Message> = desired.spd.iter().map(|d| d.message.clone()).collect();
+    let sp_text = |msg: &Message, all: &[Message]| sp_statement(msg, dialect, all).statement;
+    for now in kernel.spd {
+        match desired
+            .spd
+            .iter()
+            .find(|d| model::same_policy(&d.message, now))
+        {
+            Some(d) => {
+                let Some(origin) = d.origin else { continue };
+                let wanted = sp_text(&d.message, &wanted_spd);
+                if wanted.is_some() && wanted == sp_text(now, kernel.spd) {
+                    continue;
+                }
+                let mut update = d.message.clone();
+                update.header.msg_type = SADB_X_SPDUPDATE;
+                let now_text = sp_text(now, kernel.spd)
+                    .unwrap_or_else(|| "a policy with no statement form".to_string());
+                let wanted = wanted.map_or_else(|| source(origin), as_spdupdate);
+                out.changes.push(Change {
+                    kind: ChangeKind::Changed,
+                    lines: vec![
+                        format!("# the kernel has: {now_text}"),
+                        format!("+ {wanted}"),
+                    ],
+                    requests: vec![Request {
+                        origin,
+                        message: update,
+                    }],
+                });
+            }
+            None => {
+                let origin = desired.removed_policy_by(now);
+                let line = sp_delete_statement(now, dialect).map_or_else(
+                    || "# a policy with no setkey form is deleted".to_string(),
+                    |s| format!("- {s}"),
+                );
+                out.changes.push(Change {
+                    kind: ChangeKind::Extra,
+                    lines: vec![line],
+                    requests: vec![Request {
+                        origin,
+                        message: rollback::policy_delete(now),
+                    }],
+                });
+            }
+        }
+    }
+    for d in &desired.spd {
+        let Some(origin) = d.origin else { continue };
+        if kernel.spd.iter().any(|k| model::same_policy(k, &d.message)) {
+            continue;
+        }
+        let text = sp_text(&d.message, &wanted_spd).unwrap_or_else(|| source(origin));
+        out.changes.push(Change {
+            kind: ChangeKind::Missing,
+            lines: vec![format!("+ {text}")],
+            requests: vec![Request {
+                origin,
+                message: d.message.clone(),
+            }],
+        });
+    }
+    Ok(out)
+}
+
+fn spi(msg: &Message) -> u32 {
+    msg.sa().map_or(0, |sa| sa.spi)
+}
+
+/// `- delete ...;`, or a comment for an SA that no statement names.
+fn sa_delete_line(entry: &Message) -> String {
+    sa_delete_statement(entry).map_or_else(
+        || {
+            format!(
+                "# an SA with no setkey form is deleted, spi 0x{:x}",
+                spi(entry)
+            )
+        },
+        |s| format!("- {s}"),
+    )
+}
+
+/// A changed policy is replaced in place, so that no packet finds it missing meanwhile.
+fn as_spdupdate(statement: String) -> String {
+    match statement.strip_prefix("spdadd ") {
+        Some(rest) => format!("spdupdate {rest}"),
+        None => statement,
+    }
+}
+
+/// The address without its port: an SA's destination as the kernel looks it up.
+pub(crate) fn host_only(addr: &SockAddr) -> SockAddr {
+    match addr {
+        SockAddr::V4 { addr, .. } => SockAddr::V4 {
+            addr: *addr,
+            port: 0,
+        },
+        SockAddr::V6 { addr, scope_id, .. } => SockAddr::V6 {
+            addr: *addr,
+            port: 0,
+            flowinfo: 0,
+            scope_id: *scope_id,
+        },
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
