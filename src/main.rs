@@ -62,6 +62,17 @@ fn run(cli: &Cli) -> i32 {
     if let Some(path) = &cli.send_raw {
         return raw::send_raw(path, dialect);
     }
+    let script_only = [
+        (cli.atomic, "--atomic"),
+        (cli.diff, "--diff"),
+        (cli.sync, "--sync"),
+    ];
+    if let Some((_, name)) = script_only.iter().find(|(given, _)| *given) {
+        if cli.file.is_none() && !cli.stdin {
+            eprintln!("setkey: {name} goes with a script: -f FILE or -c");
+            return 1;
+        }
+    }
     if cli.file.is_some() || cli.stdin {
         let script = match input::read_script(cli.file.as_deref()) {
             Ok(s) => s,

@@ -5,6 +5,7 @@
 use crate::format::kdebug_profile::{self as kdebug, KdebugProfile};
 use crate::format::profile::{self as dump, DumpProfile};
 use crate::format::rejection::RejectionReport;
+use crate::pfkey::consts::{IPSEC_MODE_ANY, IPSEC_MODE_TRANSPORT};
 use crate::pfkey::Dialect;
 
 /// One system's row.
@@ -36,6 +37,8 @@ pub struct Profile {
     /// Why the kernel refuses an SA with only one of the hard and soft lifetimes, when it
     /// does.
     pub lifetimes_in_pairs: Option<&'static str>,
+    /// The mode the kernel keeps for an SA added with mode any (what its dumps then show).
+    pub sa_mode_any_kept_as: u8,
 }
 
 /// What a system's setkey does with `-P fwd`.
@@ -89,6 +92,8 @@ const NETBSD: Profile = Profile {
         "NetBSD's kernel takes the hard and soft lifetimes together or not at all: give both \
          (-lh and -ls, or -bh and -bs)",
     ),
+    // sys/netipsec/key.c key_add keeps the SA2 mode as sent; the harness dumps mode=any.
+    sa_mode_any_kept_as: IPSEC_MODE_ANY,
 };
 
 // FreeBSD's libipsec has no priority syntax, but its kernel takes the priority from the
@@ -120,6 +125,8 @@ const FREEBSD: Profile = Profile {
         "FreeBSD's kernel takes the hard and soft lifetimes together or not at all: give both \
          (-lh and -ls)",
     ),
+    // The same KAME key_add as NetBSD's; not seen on a FreeBSD kernel here.
+    sa_mode_any_kept_as: IPSEC_MODE_ANY,
 };
 
 const LINUX: Profile = Profile {
@@ -134,6 +141,9 @@ const LINUX: Profile = Profile {
     kernel_rejection: RejectionReport::ResultOfLine,
     refuses_reserved_spis: None,
     lifetimes_in_pairs: None,
+    // net/key/af_key.c pfkey_mode_to_xfrm turns IPSEC_MODE_ANY into XFRM_MODE_TRANSPORT,
+    // which dumps as transport (seen on the Linux VM).
+    sa_mode_any_kept_as: IPSEC_MODE_TRANSPORT,
 };
 
 /// The row of `dialect`.

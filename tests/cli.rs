@@ -454,3 +454,32 @@ fn host_names_are_resolved_by_the_system() {
         "{stdout}"
     );
 }
+
+/// `--diff`/`--sync` compare a script with the kernel: without a script they are a usage
+/// error, and a script that does not compile is reported, position and all, before any
+/// PF_KEY socket is opened (this host has none, so a later failure would say so instead).
+#[test]
+fn diff_and_sync_need_a_script_that_compiles_before_the_kernel_is_asked() {
+    for flag in ["--diff", "--sync", "--atomic"] {
+        let out = setkey(&[flag, "--target", "netbsd", "-D"], "");
+        assert_eq!(out.status.code(), Some(1), "{flag}");
+        assert!(
+            text(&out.stderr).contains(&format!("{flag} goes with a script")),
+            "{}",
+            text(&out.stderr)
+        );
+        let out = setkey(
+            &[flag, "--target", "netbsd", "-c"],
+            "spdflush;\nadd 10.0.0.1 10.0.0.2 esp 0x1001 -E;\n",
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("(stdin):2:36: error: expected an algorithm name"),
+            "{flag}: {err}"
+        );
+        assert!(!err.contains("PF_KEY"), "{flag}: {err}");
+    }
+    let out = setkey(&["--diff", "--sync", "-c"], "");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -89,6 +89,7 @@ fn shell_scripts_are_shellcheck_clean() {
         "vm-tests/scenarios/state.sh",
         "vm-tests/scenarios/dump-roundtrip/check.sh",
         "vm-tests/scenarios/doctor/check.sh",
+        "vm-tests/scenarios/sync/check.sh",
         "bench/run.sh",
         "run-tests",
         ".ci/run",

@@ -93,7 +93,7 @@ pub fn diff(
         match desired.sad.iter().find(|d| model::same_sa(&d.message, now)) {
             Some(d) => {
                 let Some(origin) = d.origin else { continue };
-                let wanted = model::as_stored(&d.message);
+                let wanted = model::as_stored(&d.message, dialect);
                 if sa_text(&wanted).is_some() && sa_text(&wanted) == sa_text(now) {
                     continue;
                 }
@@ -134,7 +134,7 @@ pub fn diff(
         if kernel.sad.iter().any(|k| model::same_sa(k, &d.message)) {
             continue;
         }
-        let wanted = model::as_stored(&d.message);
+        let wanted = model::as_stored(&d.message, dialect);
         out.changes.push(Change {
             kind: ChangeKind::Missing,
             lines: vec![format!(

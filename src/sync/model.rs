@@ -3,7 +3,8 @@
 use super::host_only;
 use super::KernelState;
 use crate::pfkey::consts::*;
-use crate::pfkey::{AddressKind, Extension, Message, SockAddr};
+use crate::pfkey::{AddressKind, Dialect, Extension, Message, SockAddr};
+use crate::profile;
 
 /// What one step of a script asks of the kernel's state.
 #[derive(Debug, Clone)]
@@ -104,13 +105,17 @@ pub(super) fn same_policy(a: &Message, b: &Message) -> bool {
         && a.address(AddressKind::Dst) == b.address(AddressKind::Dst)
 }
 
-/// A request as the kernel would list it once applied: the fields a request leaves to the
-/// kernel set as it sets them.
-pub(super) fn as_stored(request: &Message) -> Message {
+/// A request as the kernel of `dialect` would list it once applied: the fields a request
+/// leaves to the kernel set as it sets them.
+pub(super) fn as_stored(request: &Message, dialect: Dialect) -> Message {
     let mut msg = request.clone();
     for e in &mut msg.extensions {
-        if let Extension::Sa(sa) = e {
-            sa.state = SADB_SASTATE_MATURE;
+        match e {
+            Extension::Sa(sa) => sa.state = SADB_SASTATE_MATURE,
+            Extension::Sa2(sa2) if sa2.mode == IPSEC_MODE_ANY => {
+                sa2.mode = profile::of(dialect).sa_mode_any_kept_as;
+            }
+            _ => {}
         }
     }
     msg

@@ -2,10 +2,10 @@ use super::*;
 use crate::compile::{self, CompileOptions, Operation};
 use crate::pfkey::{Extension, LifetimeKind};
 
-fn intents(script: &str) -> Vec<Intent> {
+fn intents(script: &str, dialect: Dialect) -> Vec<Intent> {
     let stmts = crate::lang::parse(script).unwrap();
     let opts = CompileOptions {
-        dialect: Dialect::NetBsd,
+        dialect,
         pid: 1,
         linux_fwd_copy: false,
         interface_index: |_| None,
@@ -24,9 +24,9 @@ fn intents(script: &str) -> Vec<Intent> {
 }
 
 /// What NetBSD's dumps list once `script` (adds and spdadds) is applied: SAs newest first.
-fn kernel(script: &str) -> (Vec<Message>, Vec<Message>) {
+fn kernel(script: &str, dialect: Dialect) -> (Vec<Message>, Vec<Message>) {
     let (mut sad, mut spd) = (Vec::new(), Vec::new());
-    for intent in intents(script) {
+    for intent in intents(script, dialect) {
         let Intent::Request(mut m) = intent else {
             continue;
         };
@@ -56,12 +56,20 @@ fn kernel(script: &str) -> (Vec<Message>, Vec<Message>) {
 }
 
 fn diff_of(state: &str, script: &str) -> Result<Diff, Refusal> {
-    let (sad, spd) = kernel(state);
-    let kernel = KernelState {
-        sad: &sad,
-        spd: &spd,
-    };
-    diff(&intents(script), &kernel, Dialect::NetBsd, &|i| format!("#{i}"))
+    let (sad, spd) = kernel(state, Dialect::NetBsd);
+    diff_with(&sad, &spd, script, Dialect::NetBsd)
+}
+
+fn diff_with(
+    sad: &[Message],
+    spd: &[Message],
+    script: &str,
+    dialect: Dialect,
+) -> Result<Diff, Refusal> {
+    let kernel = KernelState { sad, spd };
+    diff(&intents(script, dialect), &kernel, dialect, &|i| {
+        format!("#{i}")
+    })
 }
 
 const K1: &str = "0x00112233445566778899aabbccddeeff";
@@ -195,8 +203,29 @@ fn what_follows_exit_is_not_part_of_the_state() {
 
 #[test]
 fn getspi_describes_no_state_and_is_refused_at_its_statement() {
-    let err = diff_of("", &format!("{}getspi 10.0.0.1 10.0.0.2 esp 0x1100;\n", sa(0x1001, K1)))
-        .unwrap_err();
+    let err = diff_of(
+        "",
+        &format!("{}getspi 10.0.0.1 10.0.0.2 esp 0x1100;\n", sa(0x1001, K1)),
+    )
+    .unwrap_err();
     assert_eq!(err.origin, 1);
     assert!(err.reason.starts_with("getspi"), "{}", err.reason);
+}
+
+/// Linux keeps an SA added with mode any as transport (af_key.c pfkey_mode_to_xfrm), and so
+/// dumps it: that is the same SA, not a changed one. NetBSD keeps mode any.
+#[test]
+fn an_sa_of_mode_any_is_the_transport_sa_a_linux_kernel_lists() {
+    let (mut sad, spd) = kernel(&sa(0x1001, K1), Dialect::Linux);
+    for e in &mut sad[0].extensions {
+        if let Extension::Sa2(sa2) = e {
+            sa2.mode = IPSEC_MODE_TRANSPORT;
+        }
+    }
+    assert!(diff_with(&sad, &spd, &sa(0x1001, K1), Dialect::Linux)
+        .unwrap()
+        .is_empty());
+    let d = diff_with(&sad, &spd, &sa(0x1001, K1), Dialect::NetBsd).unwrap();
+    assert_eq!(d.changes.len(), 1);
+    assert_eq!(d.changes[0].kind, ChangeKind::Changed);
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# --diff and --sync against the state of setup.conf: --diff of want.conf (which names some
+# --diff and --sync against the state of state.conf: --diff of want.conf (which names some
 # entries) prints its changed, missing and deleted entries and exits 2; of want-all.conf
 # (flush; spdflush; first) also every entry it does not name; --sync applies that, after
 # which the dumps are those of want-all.conf applied to empty databases and a second --diff
@@ -21,6 +21,8 @@ comparable() {
         -e 's/sadb_seq=[0-9]*/sadb_seq=N/'
 }
 state() { { setkey -D; setkey -DP; } | comparable; }
+setkey -f state.conf
+echo "-- setkey -f state.conf: status=$?"
 for f in want.conf want-all.conf; do
     echo "-- --diff -f $f"
     setkey --diff -f "$f"
