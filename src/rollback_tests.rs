@@ -1,21 +1,12 @@
 use super::*;
-use crate::compile::{self, CompileOptions, Operation};
+use crate::compile::testing::operations;
+use crate::compile::Operation;
 use crate::pfkey::Dialect;
 
 /// The requests `script` compiles to for NetBSD.
 fn requests(script: &str) -> Vec<Message> {
-    let stmts = crate::lang::parse(script).unwrap();
-    let opts = CompileOptions {
-        dialect: Dialect::NetBsd,
-        pid: 1,
-        linux_fwd_copy: false,
-        interface_index: |_| None,
-        require_interfaces: false,
-    };
-    compile::compile(&stmts, &opts)
-        .unwrap()
+    operations(script, Dialect::NetBsd)
         .into_iter()
-        .flatten()
         .filter_map(|op| match op {
             Operation::Send(m) => Some(m),
             _ => None,

@@ -3,6 +3,8 @@
 pub mod algorithms;
 mod sa;
 mod spd;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::cell::RefCell;
 

@@ -22,25 +22,8 @@ pub fn satype_of(proto: u16) -> Option<u8> {
     }
 }
 
-/// The address without its port.
-fn bare(a: &SockAddr) -> SockAddr {
-    match a {
-        SockAddr::V4 { addr, .. } => SockAddr::V4 {
-            addr: *addr,
-            port: 0,
-        },
-        SockAddr::V6 { addr, scope_id, .. } => SockAddr::V6 {
-            addr: *addr,
-            port: 0,
-            flowinfo: 0,
-            scope_id: *scope_id,
-        },
-        other => other.clone(),
-    }
-}
-
 pub fn same_host(a: &SockAddr, b: &SockAddr) -> bool {
-    bare(a) == bare(b)
+    a.without_port() == b.without_port()
 }
 
 fn full_prefix(a: &SockAddr) -> u8 {
@@ -54,7 +37,7 @@ fn full_prefix(a: &SockAddr) -> u8 {
 /// selector hosts (unknown when a selector is a network).
 pub fn endpoints_of(p: &Message, r: &IpsecRequest) -> Option<(SockAddr, SockAddr)> {
     if let Some((src, dst)) = &r.endpoints {
-        return Some((bare(src), bare(dst)));
+        return Some((src.without_port(), dst.without_port()));
     }
     if r.mode == IPSEC_MODE_TUNNEL {
         return None;
@@ -62,7 +45,7 @@ pub fn endpoints_of(p: &Message, r: &IpsecRequest) -> Option<(SockAddr, SockAddr
     let src = p.address(AddressKind::Src)?;
     let dst = p.address(AddressKind::Dst)?;
     (src.prefixlen == full_prefix(&src.addr) && dst.prefixlen == full_prefix(&dst.addr))
-        .then(|| (bare(&src.addr), bare(&dst.addr)))
+        .then(|| (src.addr.without_port(), dst.addr.without_port()))
 }
 
 fn modes_agree(a: u8, b: u8) -> bool {

@@ -1,8 +1,29 @@
-//! Convenience lookups of the first extension of a given kind in a `Message`.
+//! Convenience lookups of the first extension of a given kind in a `Message`, and of an
+//! address's host.
 
 use crate::pfkey::message::{
-    Address, AddressKind, Extension, Key, KeyKind, Lifetime, LifetimeKind, Message, Policy, Sa, Sa2,
+    Address, AddressKind, Extension, Key, KeyKind, Lifetime, LifetimeKind, Message, Policy, Sa,
+    Sa2, SockAddr,
 };
+
+impl SockAddr {
+    /// The host alone: no port, no IPv6 flow label (the zone stays).
+    pub fn without_port(&self) -> SockAddr {
+        match self {
+            SockAddr::V4 { addr, .. } => SockAddr::V4 {
+                addr: *addr,
+                port: 0,
+            },
+            SockAddr::V6 { addr, scope_id, .. } => SockAddr::V6 {
+                addr: *addr,
+                port: 0,
+                flowinfo: 0,
+                scope_id: *scope_id,
+            },
+            other => other.clone(),
+        }
+    }
+}
 
 impl Message {
     pub fn sa(&self) -> Option<&Sa> {

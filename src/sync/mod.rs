@@ -11,7 +11,7 @@ mod model;
 
 use crate::decompile::{sa_delete_statement, sa_statement, sp_delete_statement, sp_statement};
 use crate::pfkey::consts::*;
-use crate::pfkey::{Dialect, Message, SockAddr};
+use crate::pfkey::{Dialect, Message};
 use crate::rollback;
 
 pub use model::{Intent, Refusal};
@@ -236,23 +236,6 @@ fn as_spdupdate(statement: String) -> String {
     match statement.strip_prefix("spdadd ") {
         Some(rest) => format!("spdupdate {rest}"),
         None => statement,
-    }
-}
-
-/// The address without its port: an SA's destination as the kernel looks it up.
-pub(crate) fn host_only(addr: &SockAddr) -> SockAddr {
-    match addr {
-        SockAddr::V4 { addr, .. } => SockAddr::V4 {
-            addr: *addr,
-            port: 0,
-        },
-        SockAddr::V6 { addr, scope_id, .. } => SockAddr::V6 {
-            addr: *addr,
-            port: 0,
-            flowinfo: 0,
-            scope_id: *scope_id,
-        },
-        other => other.clone(),
     }
 }
 

@@ -1,6 +1,5 @@
 //! The desired SAD and SPD: the kernel's, with a script's requests played over them.
 
-use super::host_only;
 use super::KernelState;
 use crate::pfkey::consts::*;
 use crate::pfkey::{AddressKind, Dialect, Extension, Message, SockAddr};
@@ -85,7 +84,7 @@ fn spi(msg: &Message) -> Option<u32> {
 }
 
 fn host_of(msg: &Message, kind: AddressKind) -> Option<SockAddr> {
-    msg.address(kind).map(|a| host_only(&a.addr))
+    msg.address(kind).map(|a| a.addr.without_port())
 }
 
 /// The same SA: protocol, SPI and destination host, as the kernel finds it.
@@ -137,7 +136,7 @@ pub(super) fn desired(intents: &[Intent], kernel: &KernelState) -> Result<Desire
         let request = match intent {
             Intent::Request(m) => m,
             Intent::DeleteAll { satype, src, dst } => {
-                let (src, dst) = (host_only(src), host_only(dst));
+                let (src, dst) = (src.without_port(), dst.without_port());
                 state.remove_sas(origin, |m| {
                     m.header.satype == *satype
                         && host_of(m, AddressKind::Src).as_ref() == Some(&src)

@@ -1,20 +1,11 @@
 use super::*;
-use crate::compile::{self, CompileOptions, Operation};
+use crate::compile::testing::operations;
+use crate::compile::Operation;
 use crate::pfkey::{Extension, LifetimeKind};
 
 fn intents(script: &str, dialect: Dialect) -> Vec<Intent> {
-    let stmts = crate::lang::parse(script).unwrap();
-    let opts = CompileOptions {
-        dialect,
-        pid: 1,
-        linux_fwd_copy: false,
-        interface_index: |_| None,
-        require_interfaces: false,
-    };
-    compile::compile(&stmts, &opts)
-        .unwrap()
+    operations(script, dialect)
         .into_iter()
-        .flatten()
         .map(|op| match op {
             Operation::Send(m) => Intent::Request(m),
             Operation::Exit => Intent::Exit,

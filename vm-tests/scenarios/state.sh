@@ -24,3 +24,17 @@ apply_state() {
     echo "-- -DP (refcnt as N)"
     setkey -DP | without_refcnt
 }
+
+# Dumps without what differs between two loads of the same state: times, policy ids, pids,
+# refcnt, the kernel's message sequence numbers and kernel-assigned reqids.
+comparable() {
+    sed -e 's/created: .*\tcurrent: .*/created: TIME/' \
+        -e 's/created: .*  lastused: .*/created: TIME/' \
+        -e 's/^\tdiff: [0-9]*(s)/\tdiff: N(s)/' \
+        -e 's/^\tlast: .\{20\}\t/\tlast: TIME\t/' \
+        -e 's/spid=[0-9]*/spid=ID/' \
+        -e 's/\([ \t]\)pid=[0-9]*/\1pid=PID/g' \
+        -e 's/unique#[0-9]*/unique#AUTO/' \
+        -e 's/^\trefcnt=[0-9]*/\trefcnt=N/' \
+        -e 's/sadb_seq=[0-9]*/sadb_seq=N/'
+}

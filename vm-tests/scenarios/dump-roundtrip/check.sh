@@ -11,16 +11,6 @@ set -u
 w=${WORK:-/tmp}/dump-roundtrip
 mkdir -p "$w"
 apply_state "$w"
-comparable() {
-    sed -e 's/created: .*\tcurrent: .*/created: TIME/' \
-        -e 's/created: .*  lastused: .*/created: TIME/' \
-        -e 's/^\tdiff: [0-9]*(s)/\tdiff: N(s)/' \
-        -e 's/^\tlast: .\{20\}\t/\tlast: TIME\t/' \
-        -e 's/spid=[0-9]*/spid=ID/' \
-        -e 's/\([ \t]\)pid=[0-9]*/\1pid=PID/g' \
-        -e 's/unique#[0-9]*/unique#AUTO/' \
-        -e 's/^\trefcnt=[0-9]*/\trefcnt=N/'
-}
 setkey -D | comparable >"$w/sad.before"
 setkey -DP | comparable >"$w/spd.before"
 setkey -D --format setkey >"$w/state.conf"

@@ -7,19 +7,10 @@
 # --diff refuses a getspi and a file that does not parse, sending nothing.
 # Environment: SETKEY, TARGET, WORK.
 set -u
-setkey() { "$SETKEY" --target "$TARGET" "$@"; }
+# shellcheck source=vm-tests/scenarios/state.sh
+. "$(dirname "$0")/../state.sh"
 w=${WORK:-/tmp}/sync
 mkdir -p "$w"
-comparable() {
-    sed -e 's/created: .*\tcurrent: .*/created: TIME/' \
-        -e 's/created: .*  lastused: .*/created: TIME/' \
-        -e 's/^\tdiff: [0-9]*(s)/\tdiff: N(s)/' \
-        -e 's/^\tlast: .\{20\}\t/\tlast: TIME\t/' \
-        -e 's/spid=[0-9]*/spid=ID/' \
-        -e 's/\([ \t]\)pid=[0-9]*/\1pid=PID/g' \
-        -e 's/^\trefcnt=[0-9]*/\trefcnt=N/' \
-        -e 's/sadb_seq=[0-9]*/sadb_seq=N/'
-}
 state() { { setkey -D; setkey -DP; } | comparable; }
 setkey -f state.conf
 echo "-- setkey -f state.conf: status=$?"
