@@ -151,8 +151,12 @@ pub(super) fn desired(intents: &[Intent], kernel: &KernelState) -> Result<Desire
         match request.header.msg_type {
             SADB_ADD | SADB_UPDATE => {
                 state.remove_sas(origin, |m| same_sa(m, request));
+                // Installed by an ADD whatever the statement: a BSD kernel updates only a
+                // larval SA, and the SA the script names may not exist yet.
+                let mut add = request.clone();
+                add.header.msg_type = SADB_ADD;
                 state.sad.push(Entry {
-                    message: request.clone(),
+                    message: add,
                     origin: Some(origin),
                 });
             }

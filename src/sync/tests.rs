@@ -220,3 +220,11 @@ fn an_sa_of_mode_any_is_the_transport_sa_a_linux_kernel_lists() {
     assert_eq!(d.changes.len(), 1);
     assert_eq!(d.changes[0].kind, ChangeKind::Changed);
 }
+
+#[test]
+fn an_sa_named_by_update_is_installed_by_an_add() {
+    let script = format!("update 10.0.0.1 10.0.0.2 esp 0x1001 -E aes-cbc {K1};\n");
+    let d = diff_of("", &script).unwrap();
+    assert_eq!(types(&d), [SADB_ADD]);
+    assert!(diff_of(&sa(0x1001, K1), &script).unwrap().is_empty());
+}
