@@ -27,7 +27,7 @@ pub struct Message {
 
 /// A socket address as carried inside `sadb_address` and `sadb_x_ipsecrequest`.
 /// Ports are host-order numbers here; the codec writes them in network order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum SockAddr {
     V4 {
@@ -64,7 +64,7 @@ pub enum AddressKind {
     NewDst,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Address {
     /// Upper-layer protocol; 255 = any.

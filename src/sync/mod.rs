@@ -9,10 +9,13 @@
 
 mod model;
 
+use std::collections::HashSet;
+
 use crate::decompile::{sa_delete_statement, sa_statement, sp_delete_statement, sp_statement};
 use crate::pfkey::consts::*;
 use crate::pfkey::{Dialect, Message};
-use crate::rollback;
+use crate::rollback::{self, policy_add_form, sa_add_form};
+use model::{policy_key, sa_key, PolicyKey, SaKey};
 
 pub use model::{Intent, Refusal};
 
@@ -89,12 +92,15 @@ pub fn diff(
             .unwrap_or_else(|| format!("an SA with no statement form, spi 0x{:x}", spi(msg)))
     };
 
+    let kernel_sas: HashSet<SaKey> = kernel.sad.iter().filter_map(sa_key).collect();
     for now in kernel.sad {
-        match desired.sad.iter().find(|d| model::same_sa(&d.message, now)) {
+        // An SA the language cannot name is no part of any script's state.
+        let Some(key) = sa_key(now) else { continue };
+        match desired.sad.get(&key) {
             Some(d) => {
                 let Some(origin) = d.origin else { continue };
                 let wanted = model::as_stored(&d.message, dialect);
-                if sa_text(&wanted).is_some() && sa_text(&wanted) == sa_text(now) {
+                if same_sa(&wanted, now, dialect) {
                     continue;
                 }
                 out.changes.push(Change {
@@ -117,7 +123,7 @@ pub fn diff(
                 });
             }
             None => {
-                let origin = desired.removed_sa_by(now);
+                let origin = desired.sad.removed_by(&key);
                 out.changes.push(Change {
                     kind: ChangeKind::Extra,
                     lines: vec![sa_delete_line(now)],
@@ -129,9 +135,9 @@ pub fn diff(
             }
         }
     }
-    for d in &desired.sad {
+    for d in desired.sad.iter() {
         let Some(origin) = d.origin else { continue };
-        if kernel.sad.iter().any(|k| model::same_sa(k, &d.message)) {
+        if sa_key(&d.message).is_some_and(|k| kernel_sas.contains(&k)) {
             continue;
         }
         let wanted = model::as_stored(&d.message, dialect);
@@ -148,24 +154,27 @@ pub fn diff(
         });
     }
 
-    let wanted_spd: Vec<Message> = desired.spd.iter().map(|d| d.message.clone()).collect();
-    let sp_text = |msg: &Message, all: &[Message]| sp_statement(msg, dialect, all).statement;
+    // The statement of a policy does not depend on the others (only its notes do).
+    let sp_text = |msg: &Message| sp_statement(msg, dialect, &[]).statement;
+    let kernel_policies: HashSet<PolicyKey> = kernel.spd.iter().filter_map(policy_key).collect();
     for now in kernel.spd {
-        match desired
-            .spd
-            .iter()
-            .find(|d| model::same_policy(&d.message, now))
-        {
+        let Some(key) = policy_key(now) else { continue };
+        match desired.spd.get(&key) {
             Some(d) => {
                 let Some(origin) = d.origin else { continue };
-                let wanted = sp_text(&d.message, &wanted_spd);
-                if wanted.is_some() && wanted == sp_text(now, kernel.spd) {
+                let wanted = sp_text(&d.message);
+                let same = match (&wanted, sp_text(now)) {
+                    (Some(a), Some(b)) => *a == b,
+                    (None, None) => policy_add_form(&d.message) == policy_add_form(now),
+                    _ => false,
+                };
+                if same {
                     continue;
                 }
                 let mut update = d.message.clone();
                 update.header.msg_type = SADB_X_SPDUPDATE;
-                let now_text = sp_text(now, kernel.spd)
-                    .unwrap_or_else(|| "a policy with no statement form".to_string());
+                let now_text =
+                    sp_text(now).unwrap_or_else(|| "a policy with no statement form".to_string());
                 let wanted = wanted.map_or_else(|| source(origin), as_spdupdate);
                 out.changes.push(Change {
                     kind: ChangeKind::Changed,
@@ -180,7 +189,7 @@ pub fn diff(
                 });
             }
             None => {
-                let origin = desired.removed_policy_by(now);
+                let origin = desired.spd.removed_by(&key);
                 let line = sp_delete_statement(now, dialect).map_or_else(
                     || "# a policy with no setkey form is deleted".to_string(),
                     |s| format!("- {s}"),
@@ -196,12 +205,12 @@ pub fn diff(
             }
         }
     }
-    for d in &desired.spd {
+    for d in desired.spd.iter() {
         let Some(origin) = d.origin else { continue };
-        if kernel.spd.iter().any(|k| model::same_policy(k, &d.message)) {
+        if policy_key(&d.message).is_some_and(|k| kernel_policies.contains(&k)) {
             continue;
         }
-        let text = sp_text(&d.message, &wanted_spd).unwrap_or_else(|| source(origin));
+        let text = sp_text(&d.message).unwrap_or_else(|| source(origin));
         out.changes.push(Change {
             kind: ChangeKind::Missing,
             lines: vec![format!("+ {text}")],
@@ -212,6 +221,16 @@ pub fn diff(
         });
     }
     Ok(out)
+}
+
+/// The same SA: the same statement, or for an SA with none, the same ADD.
+fn same_sa(wanted: &Message, now: &Message, dialect: Dialect) -> bool {
+    let text = |m: &Message| sa_statement(m, dialect).statement;
+    match (text(wanted), text(now)) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => sa_add_form(wanted) == sa_add_form(now),
+        _ => false,
+    }
 }
 
 fn spi(msg: &Message) -> u32 {
