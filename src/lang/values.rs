@@ -1,6 +1,6 @@
 //! Token values: numbers, addresses, ports, prefixes and keys, parsed from source slices.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use super::ast::{AddressFlags, InterfaceName, KeyBytes, Span, Zone};
 use super::diag::Diagnostic;
@@ -91,22 +91,55 @@ pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
     zoned_address(text, span).map(|(addr, _)| addr)
 }
 
+/// One value, or several (a host name with several addresses): one needs no vector.
+#[derive(Debug)]
+pub(crate) enum OneOrMore<T> {
+    One(T),
+    More(Vec<T>),
+}
+
+impl<T> OneOrMore<T> {
+    pub fn len(&self) -> usize {
+        match self {
+            OneOrMore::One(_) => 1,
+            OneOrMore::More(all) => all.len(),
+        }
+    }
+
+    /// The value when there is exactly one, else all of them.
+    pub fn single(self) -> Result<T, Vec<T>> {
+        match self {
+            OneOrMore::One(one) => Ok(one),
+            OneOrMore::More(mut all) if all.len() == 1 => all.pop().ok_or(all),
+            OneOrMore::More(all) => Err(all),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> OneOrMore<U> {
+        match self {
+            OneOrMore::One(one) => OneOrMore::One({ f }(one)),
+            OneOrMore::More(all) => OneOrMore::More(all.into_iter().map(f).collect()),
+        }
+    }
+}
+
 /// The addresses of a host word: the numeric address itself, or what its name resolves to
 /// (of the family `-4`/`-6` ask for; `-n` takes numeric addresses only, as AI_NUMERICHOST).
 pub(crate) fn host_addresses(
     text: &str,
     span: Span,
     flags: AddressFlags,
-) -> Lowered<Vec<(IpAddr, Option<Zone>)>> {
-    let numeric = zoned_address(text, span);
+) -> Lowered<OneOrMore<(IpAddr, Option<Zone>)>> {
+    let not_numeric = match zoned_address(text, span) {
+        Ok((addr, zone)) => {
+            check_flags(flags, addr, span)?;
+            return Ok(OneOrMore::One((addr, zone)));
+        }
+        Err(e) => e,
+    };
     let resolvable = !text.contains(['%', ':'])
         && !text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && !flags.numeric;
-    let Err(not_numeric) = numeric else {
-        let (addr, zone) = numeric?;
-        check_flags(flags, addr, span)?;
-        return Ok(vec![(addr, zone)]);
-    };
     if !resolvable || is_sa_protocol(text) {
         return Err(not_numeric);
     }
@@ -126,7 +159,7 @@ pub(crate) fn host_addresses(
             format!("'{text}' has no {family} address"),
         ));
     }
-    Ok(wanted)
+    Ok(OneOrMore::More(wanted))
 }
 
 /// An SA protocol keyword, which is never taken for a host name.
@@ -139,6 +172,9 @@ fn is_sa_protocol(text: &str) -> bool {
 
 /// A numeric IPv4/IPv6 address and the zone of its `%scope` suffix.
 pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Zone>)> {
+    if let Some(addr) = dotted_quad(text.as_bytes()) {
+        return Ok((IpAddr::V4(addr), None));
+    }
     let (addr_text, scope) = match text.split_once('%') {
         Some((a, s)) => (a, Some(s)),
         None => (text, None),
@@ -176,6 +212,36 @@ pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Z
         )
     };
     Err(Diagnostic::new(span, message))
+}
+
+/// An IPv4 address in the one form `Ipv4Addr`'s parser takes (four decimal numbers of at
+/// most 255, without leading zeros, between dots), read without its generality.
+fn dotted_quad(text: &[u8]) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut at = 0;
+    for (i, octet) in octets.iter_mut().enumerate() {
+        if i > 0 {
+            if text.get(at) != Some(&b'.') {
+                return None;
+            }
+            at += 1;
+        }
+        let start = at;
+        let mut value = 0u32;
+        while let Some(&d) = text.get(at).filter(|d| d.is_ascii_digit()) {
+            value = value * 10 + u32::from(d - b'0');
+            at += 1;
+            if at - start > 3 {
+                return None;
+            }
+        }
+        let digits = at - start;
+        if digits == 0 || (digits > 1 && text[start] == b'0') {
+            return None;
+        }
+        *octet = u8::try_from(value).ok()?;
+    }
+    (at == text.len()).then_some(Ipv4Addr::from(octets))
 }
 
 /// Checks an address against the `-4`/`-6` switches of its statement.
@@ -253,26 +319,45 @@ pub(crate) fn apply_address_flags(flags: &mut AddressFlags, text: &str) {
 /// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
 pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
     let Some(digits) = hex_digits(text) else {
-        return Ok(KeyBytes::new(unquote(text).as_bytes().to_vec()));
+        let bytes = unquote(text).as_bytes();
+        let mut key = KeyBytes::zeroed(bytes.len());
+        key.as_mut_slice().copy_from_slice(bytes);
+        return Ok(key);
     };
     let digits = digits.as_bytes();
     // With an odd count, the first digit stands alone as the low nibble of the first byte.
     let (head, pairs) = digits.split_at(digits.len() % 2);
-    let mut bytes = Vec::with_capacity(head.len() + pairs.len() / 2);
-    if let [d] = head {
-        bytes.push(nibble(*d).ok_or_else(|| bad_digit(text, span, 0))?);
+    let mut key = KeyBytes::zeroed(head.len() + pairs.len() / 2);
+    let (first, rest) = key.as_mut_slice().split_at_mut(head.len());
+    if let ([d], [byte]) = (head, first) {
+        *byte = nibble(*d).ok_or_else(|| bad_digit(text, span, 0))?;
     }
-    for (i, pair) in pairs.chunks_exact(2).enumerate() {
-        match (nibble(pair[0]), nibble(pair[1])) {
-            (Some(high), Some(low)) => bytes.push(high << 4 | low),
-            (high, _) => {
-                let at = head.len() + 2 * i + usize::from(high.is_some());
-                return Err(bad_digit(text, span, at));
-            }
+    for (i, (pair, byte)) in pairs.chunks_exact(2).zip(rest).enumerate() {
+        let (high, low) = (
+            HEX_VALUE[usize::from(pair[0])],
+            HEX_VALUE[usize::from(pair[1])],
+        );
+        if (high | low) > 0x0f {
+            let at = head.len() + 2 * i + usize::from(high <= 0x0f);
+            return Err(bad_digit(text, span, at));
         }
+        *byte = high << 4 | low;
     }
-    Ok(KeyBytes::new(bytes))
+    Ok(key)
 }
+
+/// The value of each hexadecimal digit; `0xff` for every other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut b = 0;
+    while b < 256 {
+        if let Some(v) = nibble(b as u8) {
+            table[b] = v;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// The error for the character at `index` of the digits of `text` (after its `0x`).
 fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
@@ -290,7 +375,7 @@ fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
     )
 }
 
-fn nibble(d: u8) -> Option<u8> {
+const fn nibble(d: u8) -> Option<u8> {
     match d {
         b'0'..=b'9' => Some(d - b'0'),
         b'a'..=b'f' => Some(d - b'a' + 10),
@@ -326,6 +411,31 @@ mod tests {
             ("\"ab;c\"", b"ab;c".to_vec()),
         ] {
             assert_eq!(key(text, at(text)).unwrap().as_slice(), bytes, "{text}");
+        }
+    }
+
+    #[test]
+    fn dotted_quads_are_what_the_standard_parser_takes() {
+        let parts = [
+            "0", "1", "00", "01", "9", "10", "99", "100", "255", "256", "999", "1000", "",
+        ];
+        let mut texts = vec![
+            "1.2.3.4.", ".1.2.3.4", "1.2.3", "1..2.3", "1.2.3.4 ", "+1.2.3.4",
+        ];
+        let mut owned = Vec::new();
+        for a in parts {
+            for b in ["0", "255", "01", "256", ""] {
+                owned.push(format!("{a}.{b}.{a}.{b}"));
+                owned.push(format!("{b}.{a}.1.{a}"));
+            }
+        }
+        texts.extend(owned.iter().map(String::as_str));
+        for text in texts {
+            assert_eq!(
+                dotted_quad(text.as_bytes()),
+                text.parse::<Ipv4Addr>().ok(),
+                "{text:?}"
+            );
         }
     }
 

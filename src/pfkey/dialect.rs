@@ -353,7 +353,7 @@ mod tests {
             .iter()
             .flat_map(|d| d.ext_entries().filter_map(|e| e.slot))
             .collect();
-        assert_eq!(slots.len(), 22 * 3 + 3 + 8 + 4);
+        assert_eq!(slots.len(), 22 * 3 + 3 + 7 + 4);
         for dialect in Dialect::ALL {
             for &slot in &slots {
                 let searched = dialect.ext_entries().find(|e| e.slot == Some(slot));
