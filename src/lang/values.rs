@@ -332,18 +332,67 @@ pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
     if let ([d], [byte]) = (head, first) {
         *byte = nibble(*d).ok_or_else(|| bad_digit(text, span, 0))?;
     }
-    for (i, (pair, byte)) in pairs.chunks_exact(2).zip(rest).enumerate() {
+    let (words, tail) = pairs.split_at(pairs.len() / 16 * 16);
+    let (word_bytes, rest) = rest.split_at_mut(words.len() / 2);
+    for (i, (word, out)) in words
+        .chunks_exact(16)
+        .zip(word_bytes.chunks_exact_mut(8))
+        .enumerate()
+    {
+        match hex_word(word) {
+            Some(decoded) => out.copy_from_slice(&decoded),
+            // The digit at fault is found by the byte-by-byte loop below.
+            None => return Err(first_bad_digit(text, span, head.len() + 16 * i, word)),
+        }
+    }
+    let done = head.len() + words.len();
+    for (i, (pair, byte)) in tail.chunks_exact(2).zip(rest).enumerate() {
         let (high, low) = (
             HEX_VALUE[usize::from(pair[0])],
             HEX_VALUE[usize::from(pair[1])],
         );
         if (high | low) > 0x0f {
-            let at = head.len() + 2 * i + usize::from(high <= 0x0f);
+            let at = done + 2 * i + usize::from(high <= 0x0f);
             return Err(bad_digit(text, span, at));
         }
         *byte = high << 4 | low;
     }
     Ok(key)
+}
+
+/// The 8 bytes of 16 hexadecimal digits, or `None` if one is not a digit: a word at a time.
+fn hex_word(digits: &[u8]) -> Option<[u8; 8]> {
+    let mut out = [0u8; 8];
+    for (half, out) in digits.chunks_exact(8).zip(out.chunks_exact_mut(4)) {
+        let x = u64::from_le_bytes(half.try_into().ok()?);
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        // For bytes below 0x80, the high bit of `x + (0x80 - lo)` and not of `x + (0x7f - hi)`
+        // says lo <= byte <= hi (no byte carries into the next).
+        let within =
+            |x: u64, lo: u64, hi: u64| (x + (0x80 - lo) * ONES) & !(x + (0x7f - hi) * ONES) & HIGH;
+        let digit = within(x, 0x30, 0x39);
+        // Or-ing 0x20 maps only `A`..`F` and `a`..`f` onto `a`..`f`.
+        let letter = within(x | 0x2020_2020_2020_2020, 0x61, 0x66);
+        if x & HIGH != 0 || (digit | letter) != HIGH {
+            return None;
+        }
+        // A digit's value is its low nibble; a letter's is its low nibble plus 9.
+        let nibbles = (x & 0x0f0f_0f0f_0f0f_0f0f) + (letter >> 7) * 9;
+        // Each even byte takes its nibble as the high half, the odd byte after it as the low.
+        let pairs = ((nibbles << 4) | (nibbles >> 8)) & 0x00ff_00ff_00ff_00ff;
+        let packed = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+        let packed = (packed | (packed >> 16)) as u32;
+        out.copy_from_slice(&packed.to_le_bytes());
+    }
+    Some(out)
+}
+
+/// The error for the first byte of `word` that is not a hexadecimal digit (`at` is where
+/// `word` starts among the digits of `text`).
+fn first_bad_digit(text: &str, span: Span, at: usize, word: &[u8]) -> Diagnostic {
+    let index = word.iter().position(|&d| nibble(d).is_none()).unwrap_or(0);
+    bad_digit(text, span, at + index)
 }
 
 /// The value of each hexadecimal digit; `0xff` for every other byte.
@@ -436,6 +485,37 @@ mod tests {
                 text.parse::<Ipv4Addr>().ok(),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn long_keys_decode_as_byte_by_byte() {
+        let digits = "0123456789abcdefABCDEF0123456789fedcba9876543210FEDCBA98";
+        for len in 0..=digits.len() {
+            let text = format!("0x{}", &digits[..len]);
+            let expected: Vec<u8> = {
+                let d = &digits.as_bytes()[..len];
+                let (head, pairs) = d.split_at(len % 2);
+                let value = |b: u8| (b as char).to_digit(16).unwrap() as u8;
+                head.iter()
+                    .map(|&b| value(b))
+                    .chain(pairs.chunks(2).map(|p| value(p[0]) << 4 | value(p[1])))
+                    .collect()
+            };
+            assert_eq!(
+                key(&text, at(&text)).unwrap().as_slice(),
+                expected,
+                "{text}"
+            );
+        }
+        for bad in [b'g', b'G', b'/', b':', b'@', b'`', b' ', 0x10, 0x7f] {
+            for index in [0, 7, 8, 15, 16, 33] {
+                let mut digits: Vec<u8> = b"00112233445566778899aabbccddeeff0011".to_vec();
+                digits[index] = bad;
+                let text = format!("0x{}", String::from_utf8(digits).unwrap());
+                let error = key(&text, at(&text)).unwrap_err();
+                assert_eq!(error.span.start, 100 + 2 + index, "{text:?}");
+            }
         }
     }
 
