@@ -169,10 +169,11 @@ fn parse_pass(
     };
     for pair in file.into_inner() {
         match pair.as_rule() {
-            Rule::statement => match lower::statement(pair, start) {
-                Ok(statement) => statements.push(statement),
-                Err(d) => errors.push(d),
-            },
+            Rule::statement => {
+                if let Err(d) = lower::statement(pair, start, statements) {
+                    errors.push(d);
+                }
+            }
             Rule::bad_statement => {
                 let span = pair.as_span();
                 errors.push(statement_error(

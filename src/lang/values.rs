@@ -478,6 +478,15 @@ mod tests {
                 owned.push(format!("{b}.{a}.1.{a}"));
             }
         }
+        // Every text of up to 9 of these characters (0, 2, 5 make 0, 02, 255, 256, 2555).
+        let mut short = vec![String::new()];
+        for _ in 0..9 {
+            short = short
+                .iter()
+                .flat_map(|t| ["0", "2", "5", "."].map(|c| format!("{t}{c}")))
+                .collect();
+            owned.extend(short.iter().cloned());
+        }
         texts.extend(owned.iter().map(String::as_str));
         for text in texts {
             assert_eq!(
