@@ -1,6 +1,6 @@
 //! Token values: numbers, addresses, ports, prefixes and keys, parsed from source slices.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::ast::{AddressFlags, InterfaceName, KeyBytes, Span, Zone};
 use super::diag::Diagnostic;
@@ -179,7 +179,7 @@ pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Z
         Some((a, s)) => (a, Some(s)),
         None => (text, None),
     };
-    if let Ok(addr) = addr_text.parse::<IpAddr>() {
+    if let Some(addr) = numeric_address(addr_text) {
         return match (addr, scope) {
             (IpAddr::V4(_), Some(_)) => Err(Diagnostic::new(
                 span,
@@ -242,6 +242,68 @@ fn dotted_quad(text: &[u8]) -> Option<Ipv4Addr> {
         *octet = u8::try_from(value).ok()?;
     }
     (at == text.len()).then_some(Ipv4Addr::from(octets))
+}
+
+/// An IPv4 or IPv6 address as `IpAddr`'s parser reads it; the usual forms without it.
+fn numeric_address(text: &str) -> Option<IpAddr> {
+    if let Some(v4) = dotted_quad(text.as_bytes()) {
+        return Some(IpAddr::V4(v4));
+    }
+    // Without a `.` there is no embedded IPv4 address, the one form left to the parser.
+    if !text.contains('.') {
+        return colon_hex(text.as_bytes()).map(IpAddr::V6);
+    }
+    text.parse().ok()
+}
+
+/// An IPv6 address of hexadecimal groups (with at most one `::`), read as `Ipv6Addr`'s
+/// parser does: groups of one to four digits, `::` standing for at least one zero group.
+fn colon_hex(text: &[u8]) -> Option<Ipv6Addr> {
+    let mut at = 0;
+    let mut head = [0u16; 8];
+    let head_len = hex_groups(text, &mut at, &mut head);
+    if head_len < 8 {
+        if text.get(at..at + 2) != Some(b"::") {
+            return None;
+        }
+        at += 2;
+        let mut tail = [0u16; 7];
+        let tail_len = hex_groups(text, &mut at, &mut tail[..7 - head_len]);
+        head[8 - tail_len..].copy_from_slice(&tail[..tail_len]);
+    }
+    (at == text.len()).then(|| Ipv6Addr::from(head))
+}
+
+/// Reads `:`-separated groups from `at` into `groups` while they last; returns their count.
+fn hex_groups(text: &[u8], at: &mut usize, groups: &mut [u16]) -> usize {
+    for (i, group) in groups.iter_mut().enumerate() {
+        let mut p = *at;
+        if i > 0 {
+            if text.get(p) != Some(&b':') {
+                return i;
+            }
+            p += 1;
+        }
+        let start = p;
+        let mut value = 0u32;
+        while let Some(digit) = text
+            .get(p)
+            .and_then(|&b| HEX_VALUE.get(usize::from(b)))
+            .filter(|&&v| v <= 0x0f)
+        {
+            value = value << 4 | u32::from(*digit);
+            p += 1;
+            if p - start > 4 {
+                return i;
+            }
+        }
+        if p == start {
+            return i;
+        }
+        *group = value as u16;
+        *at = p;
+    }
+    groups.len()
 }
 
 /// Checks an address against the `-4`/`-6` switches of its statement.
@@ -492,6 +554,53 @@ mod tests {
             assert_eq!(
                 dotted_quad(text.as_bytes()),
                 text.parse::<Ipv4Addr>().ok(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn addresses_are_what_the_standard_parser_takes() {
+        let mut texts: Vec<String> = [
+            "::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8::",
+            "1::2::3",
+            "12345::",
+            "fe80::1",
+            "2001:db8::ffff:1.2.3.4",
+            "::1.2.3.4",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:::2",
+            ":1::",
+            "1:2:3:4:5:6:7:8:9",
+            "0000:0000::00000",
+            "FFFF::fffF",
+            "::g",
+            "1.2.3.4",
+            "01.2.3.4",
+        ]
+        .map(String::from)
+        .to_vec();
+        for alphabet in [&["0", "a", ":"][..], &["1", "F", ":", "g", "."][..]] {
+            let mut level = vec![String::new()];
+            let depth = if alphabet.len() == 3 { 11 } else { 6 };
+            for _ in 0..depth {
+                level = level
+                    .iter()
+                    .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                    .collect();
+                texts.extend(level.iter().cloned());
+            }
+        }
+        for text in &texts {
+            assert_eq!(
+                numeric_address(text),
+                text.parse::<IpAddr>().ok(),
                 "{text:?}"
             );
         }
