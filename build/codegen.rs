@@ -221,32 +221,46 @@ impl Generator {
             }
             Choice(..) => {
                 // Runs of one-byte alternatives become one table lookup (only next to each
-                // other: which alternative matches first decides what is matched).
+                // other: which alternative matches first decides what is matched); runs of
+                // others that start with the same bytes are tried behind one test of them.
                 let mut parts = Vec::new();
-                let mut run: Option<ByteSet> = None;
+                let mut class_run: Option<ByteSet> = None;
+                let mut guarded_run: Option<(ByteSet, Vec<String>)> = None;
                 for e in flatten(expr, false) {
-                    match self.class_of(e, 0) {
-                        Some(set) => run = Some(union(run.unwrap_or([false; 256]), set)),
-                        None => {
-                            if let Some(set) = run.take() {
-                                parts.push(format!("m.class(&{})", self.table(&set)));
-                            }
-                            parts.push(self.expr(e, atomic)?);
+                    if let Some(set) = self.class_of(e, 0) {
+                        self.end_run(&mut guarded_run, &mut parts);
+                        class_run = Some(union(class_run.unwrap_or([false; 256]), set));
+                        continue;
+                    }
+                    if let Some(set) = class_run.take() {
+                        parts.push(format!("m.class(&{})", self.table(&set)));
+                    }
+                    let code = self.expr(e, atomic)?;
+                    match (self.guard_of(e), &mut guarded_run) {
+                        (Some(set), Some((run_set, run))) if *run_set == set => run.push(code),
+                        (Some(set), _) => {
+                            self.end_run(&mut guarded_run, &mut parts);
+                            guarded_run = Some((set, vec![code]));
+                        }
+                        (None, _) => {
+                            self.end_run(&mut guarded_run, &mut parts);
+                            parts.push(code);
                         }
                     }
                 }
-                if let Some(set) = run {
+                self.end_run(&mut guarded_run, &mut parts);
+                if let Some(set) = class_run {
                     parts.push(format!("m.class(&{})", self.table(&set)));
                 }
                 format!("({})", parts.join(" || "))
             }
-            Opt(e) => format!("{{ let _ = {}; true }}", self.expr(e, atomic)?),
+            Opt(e) => format!("{{ let _ = {}; true }}", self.guarded(e, atomic)?),
             Rep(e) if atomic && self.class_of(e, 0).is_some() => {
                 let set = self.class_of(e, 0).unwrap_or([false; 256]);
                 format!("m.skip_while(&{})", self.table(&set))
             }
             Rep(e) => {
-                let e = self.expr(e, atomic)?;
+                let e = self.guarded(e, atomic)?;
                 if atomic {
                     format!("{{ while {e} {{}} true }}")
                 } else {
@@ -258,13 +272,42 @@ impl Generator {
         })
     }
 
+    /// The bytes `expr` can start with, when testing them first spares trying it: not for
+    /// a one-byte class (as cheap as the test) nor when any byte may start it.
+    fn guard_of(&self, expr: &OptimizedExpr) -> Option<ByteSet> {
+        if self.class_of(expr, 0).is_some() {
+            return None;
+        }
+        self.first_of(expr, &mut Vec::new())
+            .filter(|set| set.iter().any(|&b| !b))
+    }
+
+    /// `expr`, tried only where the next byte can start it: for the parts that are expected
+    /// to fail often (optional and repeated ones; alternatives have their own runs).
+    fn guarded(&self, expr: &OptimizedExpr, atomic: bool) -> Result<String, String> {
+        let code = self.expr(expr, atomic)?;
+        Ok(match self.guard_of(expr) {
+            Some(set) => format!("(m.next_in(&{}) && {code})", self.table(&set)),
+            None => code,
+        })
+    }
+
+    /// Closes a run of alternatives that share their first bytes.
+    fn end_run(&self, run: &mut Option<(ByteSet, Vec<String>)>, parts: &mut Vec<String>) {
+        if let Some((set, codes)) = run.take() {
+            parts.push(format!(
+                "(m.next_in(&{}) && ({}))",
+                self.table(&set),
+                codes.join(" || ")
+            ));
+        }
+    }
+
     /// A call of the rule `name`, tried only where the next byte can start it.
     fn guarded_call(&self, name: &str) -> String {
-        match self.first_of(&OptimizedExpr::Ident(name.to_string()), &mut Vec::new()) {
-            Some(set) if set.iter().any(|&b| !b) => {
-                format!("(m.next_in(&{}) && r_{name}(m))", self.table(&set))
-            }
-            _ => format!("r_{name}(m)"),
+        match self.guard_of(&OptimizedExpr::Ident(name.to_string())) {
+            Some(set) => format!("(m.next_in(&{}) && r_{name}(m))", self.table(&set)),
+            None => format!("r_{name}(m)"),
         }
     }
 
@@ -308,7 +351,7 @@ impl Generator {
 
     fn ident(&self, name: &str) -> Result<String, String> {
         if self.defined.contains(name) {
-            return Ok(self.guarded_call(name));
+            return Ok(format!("r_{name}(m)"));
         }
         Ok(match name {
             "ANY" => "m.any()".to_string(),
