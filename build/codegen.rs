@@ -2,7 +2,8 @@
 //! following the semantics of pest's own generated parser rule by rule (implicit whitespace,
 //! atomicity, silent rules, lookahead), so both parsers produce the same tokens.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use pest_meta::ast::RuleType;
@@ -23,9 +24,16 @@ pub fn generate(grammar: &str) -> Result<String, String> {
     Generator::new(&rules).source(&rules)
 }
 
+/// A set of bytes, one flag per byte value.
+type ByteSet = [bool; 256];
+
 struct Generator {
     defined: HashSet<String>,
     uses_eoi: bool,
+    /// Each rule's type and expression, by name.
+    rules: HashMap<String, (RuleType, OptimizedExpr)>,
+    /// The byte sets the generated code tests, emitted as `CLASS_<index>` tables.
+    tables: RefCell<Vec<ByteSet>>,
 }
 
 impl Generator {
@@ -34,7 +42,94 @@ impl Generator {
         let uses_eoi = rules
             .iter()
             .any(|r| r.expr.iter_top_down().any(|e| ident_is(&e, "EOI")));
-        Generator { defined, uses_eoi }
+        let rules = rules
+            .iter()
+            .map(|r| (r.name.clone(), (r.ty, r.expr.clone())))
+            .collect();
+        Generator {
+            defined,
+            uses_eoi,
+            rules,
+            tables: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The name of the table of `set`.
+    fn table(&self, set: &ByteSet) -> String {
+        let mut tables = self.tables.borrow_mut();
+        let index = match tables.iter().position(|t| t == set) {
+            Some(index) => index,
+            None => {
+                tables.push(*set);
+                tables.len() - 1
+            }
+        };
+        format!("CLASS_{index}")
+    }
+
+    /// The bytes `expr` matches when it matches exactly one byte, always one of a set of
+    /// ASCII bytes, and leaves no token: then one table lookup does its work.
+    fn class_of(&self, expr: &OptimizedExpr, depth: u32) -> Option<ByteSet> {
+        use OptimizedExpr::*;
+        match expr {
+            Str(s) if s.len() == 1 && s.is_ascii() => {
+                Some(set_of(&[(s.as_bytes()[0], s.as_bytes()[0])]))
+            }
+            Range(lo, hi) => {
+                let (lo, hi) = (single_char(lo).ok()?, single_char(hi).ok()?);
+                hi.is_ascii().then(|| set_of(&[(lo as u8, hi as u8)]))
+            }
+            Ident(name) => match self.rules.get(name) {
+                Some((RuleType::Silent, body)) if depth < 8 => self.class_of(body, depth + 1),
+                Some(_) => None,
+                None => builtin_ranges(name).map(set_of),
+            },
+            Choice(..) => flatten(expr, false)
+                .into_iter()
+                .map(|e| self.class_of(e, depth))
+                .try_fold([false; 256], |all, set| Some(union(all, set?))),
+            _ => None,
+        }
+    }
+
+    /// A set that holds the byte at the position wherever `expr` matches there: where the
+    /// byte is not in it (or there is none) `expr` fails, so it need not be tried. `None`
+    /// when nothing is known (`expr` may match nothing, or at the end of the input).
+    fn first_of(&self, expr: &OptimizedExpr, visiting: &mut Vec<String>) -> Option<ByteSet> {
+        use OptimizedExpr::*;
+        if let Some(set) = self.class_of(expr, 0) {
+            return Some(set);
+        }
+        match expr {
+            Str(s) => s.bytes().next().map(|b| set_of(&[(b, b)])),
+            Insens(s) => {
+                let b = *s.as_bytes().first()?;
+                b.is_ascii().then(|| {
+                    set_of(&[
+                        (b.to_ascii_lowercase(), b.to_ascii_lowercase()),
+                        (b.to_ascii_uppercase(), b.to_ascii_uppercase()),
+                    ])
+                })
+            }
+            Ident(name) => {
+                let (_, body) = self.rules.get(name)?;
+                if visiting.contains(name) {
+                    return None;
+                }
+                visiting.push(name.clone());
+                let set = self.first_of(body, visiting);
+                visiting.pop();
+                set
+            }
+            // A sequence matches only where its first part does.
+            Seq(first, _) => self.first_of(first, visiting),
+            PosPred(e) => self.first_of(e, visiting),
+            Choice(..) => flatten(expr, false)
+                .into_iter()
+                .map(|e| self.first_of(e, visiting))
+                .try_fold([false; 256], |all, set| Some(union(all, set?))),
+            _ => None,
+        }
     }
 
     fn source(&self, rules: &[OptimizedRule]) -> Result<String, String> {
@@ -49,6 +144,7 @@ impl Generator {
             );
         }
         out.push_str(&self.dispatch(rules));
+        out.push_str(&self.tables_source());
         Ok(out)
     }
 
@@ -56,13 +152,16 @@ impl Generator {
     fn skip_function(&self) -> String {
         let ws = self.defined.contains("WHITESPACE");
         let comment = self.defined.contains("COMMENT");
+        let ws_call = self.guarded_call("WHITESPACE");
+        let comment_call = self.guarded_call("COMMENT");
         let body = match (ws, comment) {
             (false, false) => String::new(),
-            (true, false) => "while r_WHITESPACE(m) {}".to_string(),
-            (false, true) => "while r_COMMENT(m) {}".to_string(),
+            (true, false) => format!("while {ws_call} {{}}"),
+            (false, true) => format!("while {comment_call} {{}}"),
             (true, true) => {
-                "while r_WHITESPACE(m) {}\n        while r_COMMENT(m) { while r_WHITESPACE(m) {} }"
-                    .to_string()
+                format!(
+                    "while {ws_call} {{}}\n        while {comment_call} {{ while {ws_call} {{}} }}"
+                )
             }
         };
         format!(
@@ -100,6 +199,11 @@ impl Generator {
     fn expr(&self, expr: &OptimizedExpr, atomic: bool) -> Result<String, String> {
         use OptimizedExpr::*;
         let gap = if atomic { " && " } else { " && skip(m) && " };
+        if let Some(set) = self.class_of(expr, 0) {
+            if !matches!(expr, Str(_) | Range(..)) {
+                return Ok(format!("m.class(&{})", self.table(&set)));
+            }
+        }
         Ok(match expr {
             Str(s) if s.len() == 1 => format!("m.byte_range({0}, {0})", s.as_bytes()[0]),
             Str(s) => format!("m.string({s:?}.as_bytes())"),
@@ -116,24 +220,133 @@ impl Generator {
                 format!("m.sequence(|m| {})", parts.join(gap))
             }
             Choice(..) => {
-                let parts = flatten(expr, false)
-                    .into_iter()
-                    .map(|e| self.expr(e, atomic))
-                    .collect::<Result<Vec<_>, _>>()?;
+                // Runs of one-byte alternatives become one table lookup (only next to each
+                // other: which alternative matches first decides what is matched); runs of
+                // others that start with the same bytes are tried behind one test of them.
+                let mut parts = Vec::new();
+                let mut class_run: Option<ByteSet> = None;
+                let mut guarded_run: Option<(ByteSet, Vec<String>)> = None;
+                for e in flatten(expr, false) {
+                    if let Some(set) = self.class_of(e, 0) {
+                        self.end_run(&mut guarded_run, &mut parts);
+                        class_run = Some(union(class_run.unwrap_or([false; 256]), set));
+                        continue;
+                    }
+                    if let Some(set) = class_run.take() {
+                        parts.push(format!("m.class(&{})", self.table(&set)));
+                    }
+                    let code = self.expr(e, atomic)?;
+                    match (self.guard_of(e), &mut guarded_run) {
+                        (Some(set), Some((run_set, run))) if *run_set == set => run.push(code),
+                        (Some(set), _) => {
+                            self.end_run(&mut guarded_run, &mut parts);
+                            guarded_run = Some((set, vec![code]));
+                        }
+                        (None, _) => {
+                            self.end_run(&mut guarded_run, &mut parts);
+                            parts.push(code);
+                        }
+                    }
+                }
+                self.end_run(&mut guarded_run, &mut parts);
+                if let Some(set) = class_run {
+                    parts.push(format!("m.class(&{})", self.table(&set)));
+                }
                 format!("({})", parts.join(" || "))
             }
-            Opt(e) => format!("{{ let _ = {}; true }}", self.expr(e, atomic)?),
+            Opt(e) => format!("{{ let _ = {}; true }}", self.guarded(e, atomic)?),
+            Rep(e) if atomic && self.class_of(e, 0).is_some() => {
+                let set = self.class_of(e, 0).unwrap_or([false; 256]);
+                format!("m.skip_while(&{})", self.table(&set))
+            }
             Rep(e) => {
-                let e = self.expr(e, atomic)?;
+                let e = self.guarded(e, atomic)?;
                 if atomic {
                     format!("{{ while {e} {{}} true }}")
                 } else {
                     format!("{{ if {e} {{ while m.sequence(|m| skip(m) && {e}) {{}} }} true }}")
                 }
             }
-            Skip(strings) => skip_until(strings),
+            Skip(strings) => self.skip_until(strings),
             other => return Err(format!("grammar construct not supported: {other:?}")),
         })
+    }
+
+    /// The bytes `expr` can start with, when testing them first spares trying it: not for
+    /// a one-byte class (as cheap as the test) nor when any byte may start it.
+    fn guard_of(&self, expr: &OptimizedExpr) -> Option<ByteSet> {
+        if self.class_of(expr, 0).is_some() {
+            return None;
+        }
+        self.first_of(expr, &mut Vec::new())
+            .filter(|set| set.iter().any(|&b| !b))
+    }
+
+    /// `expr`, tried only where the next byte can start it: for the parts that are expected
+    /// to fail often (optional and repeated ones; alternatives have their own runs).
+    fn guarded(&self, expr: &OptimizedExpr, atomic: bool) -> Result<String, String> {
+        let code = self.expr(expr, atomic)?;
+        Ok(match self.guard_of(expr) {
+            Some(set) => format!("(m.next_in(&{}) && {code})", self.table(&set)),
+            None => code,
+        })
+    }
+
+    /// Closes a run of alternatives that share their first bytes.
+    fn end_run(&self, run: &mut Option<(ByteSet, Vec<String>)>, parts: &mut Vec<String>) {
+        if let Some((set, codes)) = run.take() {
+            parts.push(format!(
+                "(m.next_in(&{}) && ({}))",
+                self.table(&set),
+                codes.join(" || ")
+            ));
+        }
+    }
+
+    /// A call of the rule `name`, tried only where the next byte can start it.
+    fn guarded_call(&self, name: &str) -> String {
+        match self.guard_of(&OptimizedExpr::Ident(name.to_string())) {
+            Some(set) => format!("(m.next_in(&{}) && r_{name}(m))", self.table(&set)),
+            None => format!("r_{name}(m)"),
+        }
+    }
+
+    /// `(!("a" | "b") ~ ANY)*`, which pest's optimizer turns into a skip to the first of the
+    /// strings (or to the end of the input).
+    fn skip_until(&self, strings: &[String]) -> String {
+        if strings.iter().any(|s| s.is_empty()) {
+            return "true".to_string();
+        }
+        let firsts: Vec<(u8, u8)> = strings
+            .iter()
+            .map(|s| (s.as_bytes()[0], s.as_bytes()[0]))
+            .collect();
+        let table = self.table(&set_of(&firsts));
+        if strings.iter().all(|s| s.len() == 1) {
+            return format!("m.skip_to(&{table}, &[])");
+        }
+        let list: Vec<String> = strings
+            .iter()
+            .map(|s| format!("{s:?}.as_bytes()"))
+            .collect();
+        format!("m.skip_to(&{table}, &[{}])", list.join(", "))
+    }
+
+    /// The tables of the byte sets the rules test.
+    fn tables_source(&self) -> String {
+        let mut out = String::new();
+        for (index, set) in self.tables.borrow().iter().enumerate() {
+            let flags: Vec<&str> = set
+                .iter()
+                .map(|&b| if b { "true" } else { "false" })
+                .collect();
+            let _ = writeln!(
+                out,
+                "static CLASS_{index}: [bool; 256] = [{}];",
+                flags.join(", ")
+            );
+        }
+        out
     }
 
     fn ident(&self, name: &str) -> Result<String, String> {
@@ -144,20 +357,13 @@ impl Generator {
             "ANY" => "m.any()".to_string(),
             "SOI" => "(m.pos == 0)".to_string(),
             "EOI" => "m.rule(Rule::EOI, |m| m.pos == m.input.len())".to_string(),
-            "ASCII_DIGIT" => bytes(&[(b'0', b'9')]),
-            "ASCII_NONZERO_DIGIT" => bytes(&[(b'1', b'9')]),
-            "ASCII_BIN_DIGIT" => bytes(&[(b'0', b'1')]),
-            "ASCII_OCT_DIGIT" => bytes(&[(b'0', b'7')]),
-            "ASCII_HEX_DIGIT" => bytes(&[(b'0', b'9'), (b'a', b'f'), (b'A', b'F')]),
-            "ASCII_ALPHA_LOWER" => bytes(&[(b'a', b'z')]),
-            "ASCII_ALPHA_UPPER" => bytes(&[(b'A', b'Z')]),
-            "ASCII_ALPHA" => bytes(&[(b'a', b'z'), (b'A', b'Z')]),
-            "ASCII_ALPHANUMERIC" => bytes(&[(b'a', b'z'), (b'A', b'Z'), (b'0', b'9')]),
-            "ASCII" => bytes(&[(0, 0x7f)]),
             "NEWLINE" => {
                 "(m.string(b\"\\n\") || m.string(b\"\\r\\n\") || m.string(b\"\\r\"))".to_string()
             }
-            _ => return Err(format!("rule or built-in not supported: {name}")),
+            _ => match builtin_ranges(name) {
+                Some(ranges) => format!("m.class(&{})", self.table(&set_of(ranges))),
+                None => return Err(format!("rule or built-in not supported: {name}")),
+            },
         })
     }
 
@@ -216,31 +422,33 @@ fn range(lo: &str, hi: &str) -> Result<String, String> {
     })
 }
 
-fn bytes(ranges: &[(u8, u8)]) -> String {
-    let parts: Vec<String> = ranges
-        .iter()
-        .map(|(lo, hi)| format!("m.byte_range({lo}, {hi})"))
-        .collect();
-    format!("({})", parts.join(" || "))
+/// The byte ranges of pest's one-byte built-in rules.
+fn builtin_ranges(name: &str) -> Option<&'static [(u8, u8)]> {
+    Some(match name {
+        "ASCII_DIGIT" => &[(b'0', b'9')],
+        "ASCII_NONZERO_DIGIT" => &[(b'1', b'9')],
+        "ASCII_BIN_DIGIT" => &[(b'0', b'1')],
+        "ASCII_OCT_DIGIT" => &[(b'0', b'7')],
+        "ASCII_HEX_DIGIT" => &[(b'0', b'9'), (b'a', b'f'), (b'A', b'F')],
+        "ASCII_ALPHA_LOWER" => &[(b'a', b'z')],
+        "ASCII_ALPHA_UPPER" => &[(b'A', b'Z')],
+        "ASCII_ALPHA" => &[(b'a', b'z'), (b'A', b'Z')],
+        "ASCII_ALPHANUMERIC" => &[(b'a', b'z'), (b'A', b'Z'), (b'0', b'9')],
+        "ASCII" => &[(0, 0x7f)],
+        _ => return None,
+    })
 }
 
-/// `(!("a" | "b") ~ ANY)*`, which pest's optimizer turns into a skip to the first of the
-/// strings (or to the end of the input).
-fn skip_until(strings: &[String]) -> String {
-    if strings.iter().any(|s| s.is_empty()) {
-        return "true".to_string();
+fn set_of(ranges: &[(u8, u8)]) -> ByteSet {
+    let mut set = [false; 256];
+    for &(lo, hi) in ranges {
+        for b in lo..=hi {
+            set[usize::from(b)] = true;
+        }
     }
-    let mut firsts: Vec<u8> = strings.iter().map(|s| s.as_bytes()[0]).collect();
-    firsts.sort_unstable();
-    firsts.dedup();
-    let pattern: Vec<String> = firsts.iter().map(|b| b.to_string()).collect();
-    let list: Vec<String> = strings
-        .iter()
-        .map(|s| format!("{s:?}.as_bytes()"))
-        .collect();
-    format!(
-        "m.skip_until(|b| matches!(b, {}), &[{}])",
-        pattern.join(" | "),
-        list.join(", ")
-    )
+    set
+}
+
+fn union(a: ByteSet, b: ByteSet) -> ByteSet {
+    std::array::from_fn(|i| a[i] || b[i])
 }

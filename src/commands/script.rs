@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use setkey::compile::{self, CompileOptions, Operation};
 use setkey::lang::{self, diag, Diagnostic, Span, Statement};
 use setkey::pfkey::{self, SockAddr};
+use zeroize::Zeroizing;
 
 use super::input::Script;
 
@@ -55,10 +56,7 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
                 {
                     let (statements, mut errors) = lang::parse_range(source, start, end);
                     let mut steps = Vec::new();
-                    compile_piece(&statements, opts, &mut steps, &mut errors);
-                    if !keep {
-                        steps = Vec::new();
-                    }
+                    compile_piece(&statements, opts, keep, &mut steps, &mut errors);
                     if sender.send((index, steps, errors)).is_err() {
                         break;
                     }
@@ -157,41 +155,61 @@ impl ErrorLog {
     }
 }
 
+/// Compiles and encodes `statements`; the steps are kept only with `keep` (else each message
+/// is encoded, to check it, and dropped).
 fn compile_piece(
     statements: &[Statement],
     opts: &CompileOptions,
+    keep: bool,
     steps: &mut Vec<Step>,
     errors: &mut Vec<Diagnostic>,
 ) {
+    let mut ops = Vec::new();
+    // Every message is encoded here first; it holds key material, zeroed when dropped.
+    let mut scratch = Zeroizing::new(Vec::with_capacity(SCRATCH_LEN));
     for statement in statements {
-        match compile::compile_statement(statement, opts) {
-            Ok(ops) => {
-                for op in ops {
-                    if let Operation::Warning(w) = op {
-                        errors.push(w);
-                        continue;
-                    }
-                    match encode(op, opts) {
-                        Ok(Some(action)) => steps.push(Step {
-                            statement: statement.span,
-                            action,
-                        }),
-                        Ok(None) => {}
-                        Err(e) => errors.push(Diagnostic::new(
-                            compile::span_of_extension(statement, e.extension()),
-                            e.to_string(),
-                        )),
-                    }
-                }
+        ops.clear();
+        if let Err(mut e) = compile::compile_statement_into(statement, opts, &mut ops) {
+            errors.append(&mut e);
+            continue;
+        }
+        for op in ops.drain(..) {
+            if let Operation::Warning(w) = op {
+                errors.push(w);
+                continue;
             }
-            Err(mut e) => errors.append(&mut e),
+            match encode(op, opts, keep, &mut scratch) {
+                Ok(Some(action)) if keep => steps.push(Step {
+                    statement: statement.span,
+                    action,
+                }),
+                Ok(_) => {}
+                Err(e) => errors.push(Diagnostic::new(
+                    compile::span_of_extension(statement, e.extension()),
+                    e.to_string(),
+                )),
+            }
         }
     }
 }
 
-/// The bytes of one operation (none for a warning).
-fn encode(op: Operation, opts: &CompileOptions) -> Result<Option<Action>, pfkey::EmitError> {
-    let emit = |m: &pfkey::Message| pfkey::emit(m, opts.dialect);
+/// Room for the usual message, reserved once per piece.
+const SCRATCH_LEN: usize = 512;
+
+/// The bytes of one operation (none for a warning), encoded in `scratch` and copied out
+/// when they are kept.
+fn encode(
+    op: Operation,
+    opts: &CompileOptions,
+    keep: bool,
+    scratch: &mut Vec<u8>,
+) -> Result<Option<Action>, pfkey::EmitError> {
+    let mut emit = |m: &pfkey::Message| {
+        pfkey::emit_into(m, opts.dialect, scratch).map(|()| match keep {
+            true => scratch.to_vec(),
+            false => Vec::new(),
+        })
+    };
     Ok(Some(match op {
         Operation::Send(m) => Action::Send(emit(&m)?),
         Operation::Get(m) => Action::Get(emit(&m)?),

@@ -78,6 +78,17 @@ pub fn compile_statement(
     stmt: &Statement,
     opts: &CompileOptions,
 ) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    let mut ops = Vec::new();
+    compile_statement_into(stmt, opts, &mut ops).map(|()| ops)
+}
+
+/// As `compile_statement`, appending the operations to `ops` (left as it was on failure):
+/// a vector reused from one statement to the next is allocated once.
+pub fn compile_statement_into(
+    stmt: &Statement,
+    opts: &CompileOptions,
+    ops: &mut Vec<Operation>,
+) -> Result<(), Vec<Diagnostic>> {
     let warnings = RefCell::new(Vec::new());
     let cx = Cx {
         dialect: opts.dialect,
@@ -86,8 +97,15 @@ pub fn compile_statement(
         require_interfaces: opts.require_interfaces,
         warnings: &warnings,
     };
-    let compiled = compile_kind(cx, opts, stmt);
+    let start = ops.len();
+    let compiled = compile_kind(cx, opts, stmt, ops);
+    if compiled.is_err() {
+        ops.truncate(start);
+    }
     let mut warnings = warnings.into_inner();
+    if warnings.is_empty() {
+        return compiled;
+    }
     // Each address pair of a host name says the same warnings: once is enough.
     let mut said: Vec<Diagnostic> = Vec::new();
     warnings.retain(|w| {
@@ -97,15 +115,11 @@ pub fn compile_statement(
         }
         new
     });
-    if warnings.is_empty() {
-        return compiled;
-    }
     match compiled {
-        Ok(ops) => Ok(warnings
-            .into_iter()
-            .map(Operation::Warning)
-            .chain(ops)
-            .collect()),
+        Ok(()) => {
+            ops.splice(start..start, warnings.into_iter().map(Operation::Warning));
+            Ok(())
+        }
         Err(mut errors) => {
             errors.extend(warnings);
             errors.sort_by_key(|d| d.span.start);
@@ -118,14 +132,15 @@ fn compile_kind(
     cx: Cx,
     opts: &CompileOptions,
     stmt: &Statement,
-) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    ops: &mut Vec<Operation>,
+) -> Result<(), Vec<Diagnostic>> {
     // A host name with several addresses: the statement once per further address pair.
     let pairs = match &stmt.kind {
         StatementKind::Add(s) | StatementKind::Update(s) | StatementKind::Get(s) => &s.other_pairs,
         StatementKind::DeleteAll(d) => &d.other_pairs,
-        _ => return compile_one(cx, opts, stmt),
+        _ => return compile_one(cx, opts, stmt, ops),
     };
-    let mut ops = compile_one(cx, opts, stmt)?;
+    compile_one(cx, opts, stmt, ops)?;
     for (src, dst) in pairs {
         let mut kind = stmt.kind.clone();
         match &mut kind {
@@ -143,55 +158,52 @@ fn compile_kind(
             kind,
             span: stmt.span,
         };
-        ops.extend(compile_one(cx, opts, &one)?);
+        compile_one(cx, opts, &one, ops)?;
     }
-    Ok(ops)
+    Ok(())
 }
 
 fn compile_one(
     cx: Cx,
     opts: &CompileOptions,
     stmt: &Statement,
-) -> Result<Vec<Operation>, Vec<Diagnostic>> {
-    match &stmt.kind {
-        StatementKind::Add(s) => sa::add(cx, s, SADB_ADD).map(|m| vec![Operation::Send(m)]),
-        StatementKind::Update(s) => sa::add(cx, s, SADB_UPDATE).map(|m| vec![Operation::Send(m)]),
-        StatementKind::Get(s) => {
-            sa::get_or_delete(cx, s, SADB_GET).map(|m| vec![Operation::Get(m)])
-        }
-        StatementKind::Delete(s) => {
-            sa::get_or_delete(cx, s, SADB_DELETE).map(|m| vec![Operation::Send(m)])
-        }
-        StatementKind::GetSpi(s) => sa::getspi(cx, s, stmt.span).map(|m| vec![Operation::Send(m)]),
-        StatementKind::DeleteAll(d) => sa::delete_all(cx, d).map(|op| vec![op]),
+    ops: &mut Vec<Operation>,
+) -> Result<(), Vec<Diagnostic>> {
+    let op = match &stmt.kind {
+        StatementKind::Add(s) => Operation::Send(sa::add(cx, s, SADB_ADD)?),
+        StatementKind::Update(s) => Operation::Send(sa::add(cx, s, SADB_UPDATE)?),
+        StatementKind::Get(s) => Operation::Get(sa::get_or_delete(cx, s, SADB_GET)?),
+        StatementKind::Delete(s) => Operation::Send(sa::get_or_delete(cx, s, SADB_DELETE)?),
+        StatementKind::GetSpi(s) => Operation::Send(sa::getspi(cx, s, stmt.span)?),
+        StatementKind::DeleteAll(d) => sa::delete_all(cx, d)?,
         StatementKind::Flush(p) => {
             let satype = p
                 .as_ref()
                 .map_or(Ok(SADB_SATYPE_UNSPEC), |p| cx.satype(p.value, p.span));
-            satype
-                .map(|t| vec![Operation::Send(cx.message(SADB_FLUSH, t))])
-                .map_err(|e| vec![e])
+            Operation::Send(cx.message(SADB_FLUSH, satype.map_err(|e| vec![e])?))
         }
         StatementKind::Dump(p) => {
             let satype = p
                 .as_ref()
                 .map_or(Ok(SADB_SATYPE_UNSPEC), |p| cx.satype(p.value, p.span));
-            satype
-                .map(|t| vec![Operation::Dump(cx.message(SADB_DUMP, t))])
-                .map_err(|e| vec![e])
+            Operation::Dump(cx.message(SADB_DUMP, satype.map_err(|e| vec![e])?))
         }
-        StatementKind::SpdAdd(s) => spd::spd(cx, opts, s, SADB_X_SPDADD, stmt.span),
-        StatementKind::SpdUpdate(s) => spd::spd(cx, opts, s, SADB_X_SPDUPDATE, stmt.span),
-        StatementKind::SpdDelete(s) => spd::spd(cx, opts, s, SADB_X_SPDDELETE, stmt.span),
-        StatementKind::SpdAddTagged { tag, policy } => spd::tagged(cx, tag, policy, stmt.span),
-        StatementKind::SpdFlush => Ok(vec![Operation::Send(
-            cx.message(SADB_X_SPDFLUSH, SADB_SATYPE_UNSPEC),
-        )]),
-        StatementKind::SpdDump => Ok(vec![Operation::Dump(
-            cx.message(SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC),
-        )]),
-        StatementKind::Exit => Ok(vec![Operation::Exit]),
-    }
+        StatementKind::SpdAdd(s) => return spd::spd(cx, opts, s, SADB_X_SPDADD, stmt.span, ops),
+        StatementKind::SpdUpdate(s) => {
+            return spd::spd(cx, opts, s, SADB_X_SPDUPDATE, stmt.span, ops)
+        }
+        StatementKind::SpdDelete(s) => {
+            return spd::spd(cx, opts, s, SADB_X_SPDDELETE, stmt.span, ops)
+        }
+        StatementKind::SpdAddTagged { tag, policy } => {
+            return spd::tagged(cx, tag, policy, stmt.span)
+        }
+        StatementKind::SpdFlush => Operation::Send(cx.message(SADB_X_SPDFLUSH, SADB_SATYPE_UNSPEC)),
+        StatementKind::SpdDump => Operation::Dump(cx.message(SADB_X_SPDDUMP, SADB_SATYPE_UNSPEC)),
+        StatementKind::Exit => Operation::Exit,
+    };
+    ops.push(op);
+    Ok(())
 }
 
 /// Where in `stmt` to point at when its message cannot be encoded: the text that gave the

@@ -295,7 +295,8 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     let mut encrypt_id = 0;
     let mut auth_id = 0;
     let mut flags = sa_flags(cx, s, &mut errors);
-    let mut keys = Vec::new();
+    // The encryption key, then the authentication key.
+    let mut keys: [Option<Extension>; 2] = [None, None];
     if let Some((alg, key)) = &algs.encrypt {
         let name = algorithms::encrypt_name(alg.value);
         let support = algorithms::encrypt(alg.value, cx.dialect);
@@ -310,7 +311,7 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
         if let Some((support, ext)) = algorithm(cx, &mut errors, choice) {
             encrypt_id = support.id;
             flags |= support.flags;
-            keys.extend(ext);
+            keys[0] = ext;
         }
         if matches!(
             alg.value,
@@ -350,7 +351,7 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
         };
         if let Some((support, ext)) = algorithm(cx, &mut errors, choice) {
             auth_id = support.id;
-            keys.extend(ext);
+            keys[1] = ext;
         }
     }
     if let Some(alg) = &algs.compress {
@@ -400,7 +401,7 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     errors.finish(|| {
         let mut m = cx.message(msg_type, satype.unwrap_or(0));
         let e = &mut m.extensions;
-        e.extend(keys);
+        e.extend(keys.into_iter().flatten());
         e.extend(lifetime_exts);
         e.extend(ctx);
         if msg_type == SADB_GETSPI && s.spi.value != 0 {

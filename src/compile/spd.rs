@@ -26,7 +26,8 @@ pub(super) fn spd(
     s: &SpdStatement,
     msg_type: u8,
     span: Span,
-) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+    ops: &mut Vec<Operation>,
+) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Errors::default();
     if msg_type == SADB_X_SPDUPDATE {
         errors.check(cx.require(&[Dialect::NetBsd, Dialect::Linux], "spdupdate", span));
@@ -69,20 +70,21 @@ pub(super) fn spd(
     let dst = selector(AddressKind::Dst, &s.dst, dport);
     errors.finish(|| {
         let policy = policy.unwrap_or_default();
-        let build = |policy: Policy| {
+        let build = |policy: Policy, src: Extension, dst: Extension| {
             let mut m = cx.message(msg_type, SADB_SATYPE_UNSPEC);
             m.extensions.push(Extension::Policy(policy));
             m.extensions.extend(hwif.clone());
-            m.extensions.push(src.clone());
-            m.extensions.push(dst.clone());
+            m.extensions.push(src);
+            m.extensions.push(dst);
             m.extensions.extend(ctx.clone());
             Operation::Send(m)
         };
-        let mut ops = vec![build(policy.clone())];
         if cx.dialect == Dialect::Linux && opts.linux_fwd_copy && policy.dir == IPSEC_DIR_INBOUND {
-            ops.push(build(fwd_copy(policy)));
+            ops.push(build(policy.clone(), src.clone(), dst.clone()));
+            ops.push(build(fwd_copy(policy), src, dst));
+        } else {
+            ops.push(build(policy, src, dst));
         }
-        ops
     })
 }
 
@@ -163,7 +165,7 @@ pub(super) fn tagged(
     _tag: &Spanned<String>,
     _policy_spec: &Spanned<PolicySpec>,
     span: Span,
-) -> Result<Vec<Operation>, Vec<Diagnostic>> {
+) -> Result<(), Vec<Diagnostic>> {
     Err(vec![Diagnostic::new(
         span,
         format!(

@@ -192,16 +192,68 @@ pub struct NatTraversal {
     pub dport: Option<u16>,
 }
 
-/// Key material from `0x...` or `"..."`; zeroed on drop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyBytes(pub Zeroizing<Vec<u8>>);
+/// Key material from `0x...` or `"..."`; zeroed on drop. Keys of up to `INLINE_KEY_LEN`
+/// bytes (those of the usual algorithms) are kept inline, longer ones on the heap.
+#[derive(Clone)]
+pub struct KeyBytes(KeyStore);
+
+/// The longest key kept inline: 256 bits (aes-256, hmac-sha256).
+const INLINE_KEY_LEN: usize = 32;
+
+#[derive(Clone)]
+enum KeyStore {
+    Inline {
+        bytes: Zeroizing<[u8; INLINE_KEY_LEN]>,
+        len: u8,
+    },
+    Heap(Zeroizing<Vec<u8>>),
+}
 
 impl KeyBytes {
     pub fn new(bytes: Vec<u8>) -> Self {
-        KeyBytes(Zeroizing::new(bytes))
+        let mut key = KeyBytes::zeroed(bytes.len());
+        key.as_mut_slice().copy_from_slice(&bytes);
+        drop(Zeroizing::new(bytes));
+        key
     }
+
+    /// A key of `len` zero bytes, to be filled through `as_mut_slice`.
+    pub fn zeroed(len: usize) -> Self {
+        KeyBytes(match u8::try_from(len) {
+            Ok(short) if len <= INLINE_KEY_LEN => KeyStore::Inline {
+                bytes: Zeroizing::new([0; INLINE_KEY_LEN]),
+                len: short,
+            },
+            _ => KeyStore::Heap(Zeroizing::new(vec![0; len])),
+        })
+    }
+
     pub fn as_slice(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            KeyStore::Inline { bytes, len } => &bytes[..usize::from(*len)],
+            KeyStore::Heap(bytes) => bytes,
+        }
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        match &mut self.0 {
+            KeyStore::Inline { bytes, len } => &mut bytes[..usize::from(*len)],
+            KeyStore::Heap(bytes) => bytes,
+        }
+    }
+}
+
+impl PartialEq for KeyBytes {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for KeyBytes {}
+
+impl std::fmt::Debug for KeyBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("KeyBytes").field(&self.as_slice()).finish()
     }
 }
 

@@ -177,6 +177,9 @@ pub fn write_rendered(
     source: &str,
     diagnostics: &[Diagnostic],
 ) -> std::io::Result<()> {
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
     let index = LineIndex::new(source);
     let mut last = None;
     for d in diagnostics {

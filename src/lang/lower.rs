@@ -51,7 +51,12 @@ impl Cx {
     }
 }
 
-pub(crate) fn statement(pair: Node<'_>, base: usize) -> Lowered<Statement> {
+/// Lowers one statement onto the end of `statements` (built in place: statements are large).
+pub(crate) fn statement(
+    pair: Node<'_>,
+    base: usize,
+    statements: &mut Vec<Statement>,
+) -> Lowered<()> {
     let cx = Cx { base };
     let span = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
@@ -67,7 +72,8 @@ pub(crate) fn statement(pair: Node<'_>, base: usize) -> Lowered<Statement> {
         Rule::spddump_stmt => StatementKind::SpdDump,
         _ => StatementKind::Exit,
     };
-    Ok(Statement { kind, span })
+    statements.push(Statement { kind, span });
+    Ok(())
 }
 
 /// Consumes the `-4 -6 -n` switches after a command keyword.

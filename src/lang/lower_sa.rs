@@ -8,7 +8,7 @@ use super::diag::Diagnostic;
 use super::lower::{self, Cx, Inner};
 use super::parser::Rule;
 use super::sa_checks;
-use super::values::{self, Lowered};
+use super::values::{self, Lowered, OneOrMore};
 
 pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let at = cx.span(&pair);
@@ -126,24 +126,30 @@ fn protocol(cx: Cx, pair: Node<'_>) -> Spanned<SaProtocol> {
 
 /// Every pair of a source and a destination address of one family, in the order setkey's
 /// setkeymsg_add loops over them (a host name may have several addresses).
-type HostPairs = Vec<(Spanned<Host>, Spanned<Host>)>;
+type HostPair = (Spanned<Host>, Spanned<Host>);
 
-fn host_pairs(cx: Cx, inner: &mut Inner<'_>, flags: AddressFlags, at: Span) -> Lowered<HostPairs> {
-    let mut srcs = host(cx, cx.next(inner, at)?, flags)?;
-    let mut dsts = host(cx, cx.next(inner, at)?, flags)?;
-    if srcs.len() == 1 && dsts.len() == 1 {
-        if let (Some(src), Some(dst)) = (srcs.pop(), dsts.pop()) {
+fn host_pairs(
+    cx: Cx,
+    inner: &mut Inner<'_>,
+    flags: AddressFlags,
+    at: Span,
+) -> Lowered<OneOrMore<HostPair>> {
+    let srcs = host(cx, cx.next(inner, at)?, flags)?;
+    let dsts = host(cx, cx.next(inner, at)?, flags)?;
+    let (srcs, dsts) = match (srcs.single(), dsts.single()) {
+        (Ok(src), Ok(dst)) => {
             values::check_same_family(src.value.addr, dst.value.addr, dst.span)?;
-            return Ok(vec![(src, dst)]);
+            return Ok(OneOrMore::One((src, dst)));
         }
-    }
-    let pairs: HostPairs = srcs
+        (srcs, dsts) => (all(srcs), all(dsts)),
+    };
+    let pairs: Vec<HostPair> = srcs
         .iter()
         .flat_map(|s| dsts.iter().map(move |d| (s.clone(), d.clone())))
         .filter(|(s, d)| s.value.addr.is_ipv4() == d.value.addr.is_ipv4())
         .collect();
     match pairs.first() {
-        Some(_) => Ok(pairs),
+        Some(_) => Ok(OneOrMore::More(pairs)),
         None => Err(Diagnostic::new(
             dsts.first().map_or(at, |d| d.span),
             "no address of the source and of the destination is of one family",
@@ -151,17 +157,28 @@ fn host_pairs(cx: Cx, inner: &mut Inner<'_>, flags: AddressFlags, at: Span) -> L
     }
 }
 
+/// The hosts of `OneOrMore::single`, one or not, as a vector.
+fn all<T>(hosts: Result<T, Vec<T>>) -> Vec<T> {
+    match hosts {
+        Ok(one) => vec![one],
+        Err(all) => all,
+    }
+}
+
 /// The first pair, and the others (sent as a message each); one pair only where `single`
 /// names the command that takes one (setkey: "multiple address specified").
 fn split_pairs(
-    pairs: HostPairs,
+    pairs: OneOrMore<HostPair>,
     single: Option<&str>,
-) -> Lowered<(Spanned<Host>, Spanned<Host>, HostPairs)> {
-    let mut pairs = pairs.into_iter();
+) -> Lowered<(Spanned<Host>, Spanned<Host>, Vec<HostPair>)> {
+    let mut pairs = match pairs {
+        OneOrMore::One((src, dst)) => return Ok((src, dst, Vec::new())),
+        OneOrMore::More(all) => all.into_iter(),
+    };
     let Some((src, dst)) = pairs.next() else {
         return Err(Diagnostic::new(Span::default(), "expected an address"));
     };
-    let others: HostPairs = pairs.collect();
+    let others: Vec<HostPair> = pairs.collect();
     if let (Some(command), Some(_)) = (single, others.first()) {
         return Err(Diagnostic::new(
             Span {
@@ -175,7 +192,7 @@ fn split_pairs(
 }
 
 /// `addr`, `addr[port]` or `addr[any]` (port 0, as no port).
-fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Vec<Spanned<Host>>> {
+fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<OneOrMore<Spanned<Host>>> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
     let addr_pair = inner
@@ -188,13 +205,10 @@ fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Vec<Spanned<Host
         Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
         None => None,
     };
-    Ok(addresses
-        .into_iter()
-        .map(|(addr, zone)| Spanned {
-            value: Host { addr, port, zone },
-            span,
-        })
-        .collect())
+    Ok(addresses.map(|(addr, zone)| Spanned {
+        value: Host { addr, port, zone },
+        span,
+    }))
 }
 
 fn sa_option(cx: Cx, pair: Node<'_>, options: &mut SaOptions) -> Lowered<()> {

@@ -70,20 +70,21 @@ fn selector(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Sele
     let mut inner = pair.into_inner().peekable();
     let addr_pair = cx.next(&mut inner, span)?;
     let addr_span = cx.span(&addr_pair);
-    let mut addresses = values::host_addresses(addr_pair.as_str(), addr_span, flags)?;
-    if addresses.len() > 1 {
+    let addresses = values::host_addresses(addr_pair.as_str(), addr_span, flags)?;
+    let count = addresses.len();
+    let (addr, zone) = match addresses.single() {
+        Ok(one) => one,
         // setkey's spdadd: "multiple address specified".
-        return Err(Diagnostic::new(
-            addr_span,
-            format!(
-                "'{}' has {} addresses; a policy takes one (multiple address specified)",
-                addr_pair.as_str(),
-                addresses.len()
-            ),
-        ));
-    }
-    let Some((addr, zone)) = addresses.pop() else {
-        return Err(Diagnostic::new(addr_span, "expected an address"));
+        Err(_) if count > 1 => {
+            return Err(Diagnostic::new(
+                addr_span,
+                format!(
+                    "'{}' has {count} addresses; a policy takes one (multiple address specified)",
+                    addr_pair.as_str(),
+                ),
+            ))
+        }
+        Err(_) => return Err(Diagnostic::new(addr_span, "expected an address")),
     };
     let prefixlen = match cx.next_if(&mut inner, Rule::prefix_len) {
         Some(p) => Some(values::prefix_len(p.as_str(), cx.span(&p), addr)?),

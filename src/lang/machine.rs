@@ -154,13 +154,58 @@ impl Machine<'_> {
         }
     }
 
-    /// Moves to the first place where one of `strings` starts (their first bytes are those
-    /// `first` accepts; no strings: all are one byte long), or to the end of the input.
+    /// A byte of `class` (a table of ASCII bytes: no byte of a longer character is in it).
     #[inline(always)]
-    fn skip_until(&mut self, first: impl Fn(u8) -> bool, strings: &[&[u8]]) -> bool {
+    fn class(&mut self, class: &[bool; 256]) -> bool {
+        match self.input.get(self.pos) {
+            Some(&b) if class[usize::from(b)] => {
+                self.pos += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the next byte is in `class`; never moves.
+    #[inline(always)]
+    fn next_in(&self, class: &[bool; 256]) -> bool {
+        matches!(self.input.get(self.pos), Some(&b) if class[usize::from(b)])
+    }
+
+    /// Moves past every byte of `class`.
+    #[inline(always)]
+    fn skip_while(&mut self, class: &[bool; 256]) -> bool {
+        let rest = self.input.get(self.pos..).unwrap_or(&[]);
+        self.pos += rest
+            .iter()
+            .position(|&b| !class[usize::from(b)])
+            .unwrap_or(rest.len());
+        true
+    }
+
+    /// Moves to the first place where one of `strings` starts (their first bytes are those
+    /// of `first`; no strings: all are one byte long), or to the end of the input.
+    #[inline(always)]
+    fn skip_to(&mut self, first: &[bool; 256], strings: &[&[u8]]) -> bool {
         let mut at = self.pos;
+        if strings.is_empty() {
+            // Eight bytes a test: long words (keys) are passed over quickly.
+            let rest = self.input.get(at..).unwrap_or(&[]);
+            let blocks = rest.chunks_exact(8);
+            let mut passed = 0;
+            for block in blocks {
+                if block
+                    .iter()
+                    .fold(false, |stop, &b| stop | first[usize::from(b)])
+                {
+                    break;
+                }
+                passed += 8;
+            }
+            at += passed;
+        }
         while at < self.input.len() {
-            if first(self.input[at])
+            if first[usize::from(self.input[at])]
                 && (strings.is_empty() || strings.iter().any(|s| self.input[at..].starts_with(s)))
             {
                 break;

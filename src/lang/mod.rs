@@ -12,6 +12,7 @@ mod machine;
 #[cfg(test)]
 mod machine_equivalence;
 pub mod names;
+mod numeric;
 mod parser;
 pub mod protocols;
 mod sa_checks;

@@ -76,7 +76,22 @@ pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
     // Where the last quoted string ended: a `"` right after it opens another one.
     let mut quote_end = 0;
     while cuts.len() < pieces {
-        let Some(found) = memchr::memchr3(b'"', b'#', b';', &bytes[at..]) else {
+        // Before the next cut only quotes and comments matter (a `;` there cuts nothing).
+        let found = if at < next {
+            let until = next.min(bytes.len());
+            match memchr::memchr2(b'"', b'#', bytes.get(at..until).unwrap_or(&[])) {
+                Some(found) => Some(found),
+                // No `;` at or after `next`: no more cuts.
+                None if until == bytes.len() => None,
+                None => {
+                    at = until;
+                    continue;
+                }
+            }
+        } else {
+            memchr::memchr3(b'"', b'#', b';', bytes.get(at..).unwrap_or(&[]))
+        };
+        let Some(found) = found else {
             break;
         };
         let i = at + found;
@@ -131,7 +146,8 @@ fn parse_into(
     let Some(text) = source.get(start..end) else {
         return;
     };
-    let mut toks = Vec::new();
+    // About one token for every 4 bytes: reserved once, the buffer rarely grows.
+    let mut toks = Vec::with_capacity(text.len().min(2 * PASS_LEN) / 4);
     for (from, to) in chunk_ranges(text, text.len() / PASS_LEN + 1) {
         parse_pass(
             source,
@@ -168,10 +184,11 @@ fn parse_pass(
     };
     for pair in file.into_inner() {
         match pair.as_rule() {
-            Rule::statement => match lower::statement(pair, start) {
-                Ok(statement) => statements.push(statement),
-                Err(d) => errors.push(d),
-            },
+            Rule::statement => {
+                if let Err(d) = lower::statement(pair, start, statements) {
+                    errors.push(d);
+                }
+            }
             Rule::bad_statement => {
                 let span = pair.as_span();
                 errors.push(statement_error(
@@ -225,6 +242,69 @@ mod tests {
             !cut_points.contains(&17),
             "cut inside the comment: {ranges:?}"
         );
+    }
+
+    /// Every `;` that ends a statement, with the rules `chunk_ranges` follows, one byte at
+    /// a time.
+    fn statement_ends(text: &str) -> Vec<usize> {
+        let bytes = text.as_bytes();
+        let (mut ends, mut at, mut quote_end) = (Vec::new(), 0, 0);
+        while at < bytes.len() {
+            let i = at;
+            at += 1;
+            let closing = match bytes[i] {
+                b'"' if i > 0 && i != quote_end && !b" \t\n\r;".contains(&bytes[i - 1]) => continue,
+                b'"' => b'"',
+                b'#' => b'\n',
+                b';' => {
+                    ends.push(i + 1);
+                    continue;
+                }
+                _ => continue,
+            };
+            match bytes[at..].iter().position(|&b| b == closing) {
+                Some(end) => at += end + 1,
+                None => break,
+            }
+            if closing == b'"' {
+                quote_end = at;
+            }
+        }
+        ends
+    }
+
+    #[test]
+    fn chunks_end_where_statements_end_for_any_text_and_count() {
+        let even = "add x y;\n".repeat(1000);
+        for pieces in 1..9 {
+            assert_eq!(chunk_ranges(&even, pieces).len(), pieces);
+        }
+        let parts = [
+            "a", " ", ";", "\"x;y\"", "\"", "# c;d\n", "#", "\n", "w\"v;", "\"\"", ";;",
+        ];
+        let mut seed = 12345u64;
+        for round in 0..400 {
+            let mut text = String::new();
+            for _ in 0..(round % 60) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let ends = statement_ends(&text);
+            for pieces in 1..8 {
+                let ranges = chunk_ranges(&text, pieces);
+                assert!(ranges.len() <= pieces.max(1), "{text:?} {pieces}");
+                assert_eq!(ranges.first().map(|r| r.0), Some(0));
+                assert_eq!(ranges.last().map(|r| r.1), Some(text.len()));
+                for pair in ranges.windows(2) {
+                    assert_eq!(pair[0].1, pair[1].0);
+                }
+                for &(_, end) in &ranges[..ranges.len() - 1] {
+                    assert!(ends.contains(&end), "{text:?} {pieces}: cut at {end}");
+                }
+            }
+        }
     }
 
     #[test]

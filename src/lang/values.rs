@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use super::ast::{AddressFlags, InterfaceName, KeyBytes, Span, Zone};
 use super::diag::Diagnostic;
-use super::names;
+use super::{names, numeric};
 
 pub(crate) type Lowered<T> = Result<T, Diagnostic>;
 
@@ -91,22 +91,55 @@ pub(crate) fn address(text: &str, span: Span) -> Lowered<IpAddr> {
     zoned_address(text, span).map(|(addr, _)| addr)
 }
 
+/// One value, or several (a host name with several addresses): one needs no vector.
+#[derive(Debug)]
+pub(crate) enum OneOrMore<T> {
+    One(T),
+    More(Vec<T>),
+}
+
+impl<T> OneOrMore<T> {
+    pub fn len(&self) -> usize {
+        match self {
+            OneOrMore::One(_) => 1,
+            OneOrMore::More(all) => all.len(),
+        }
+    }
+
+    /// The value when there is exactly one, else all of them.
+    pub fn single(self) -> Result<T, Vec<T>> {
+        match self {
+            OneOrMore::One(one) => Ok(one),
+            OneOrMore::More(mut all) if all.len() == 1 => all.pop().ok_or(all),
+            OneOrMore::More(all) => Err(all),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> OneOrMore<U> {
+        match self {
+            OneOrMore::One(one) => OneOrMore::One({ f }(one)),
+            OneOrMore::More(all) => OneOrMore::More(all.into_iter().map(f).collect()),
+        }
+    }
+}
+
 /// The addresses of a host word: the numeric address itself, or what its name resolves to
 /// (of the family `-4`/`-6` ask for; `-n` takes numeric addresses only, as AI_NUMERICHOST).
 pub(crate) fn host_addresses(
     text: &str,
     span: Span,
     flags: AddressFlags,
-) -> Lowered<Vec<(IpAddr, Option<Zone>)>> {
-    let numeric = zoned_address(text, span);
+) -> Lowered<OneOrMore<(IpAddr, Option<Zone>)>> {
+    let not_numeric = match zoned_address(text, span) {
+        Ok((addr, zone)) => {
+            check_flags(flags, addr, span)?;
+            return Ok(OneOrMore::One((addr, zone)));
+        }
+        Err(e) => e,
+    };
     let resolvable = !text.contains(['%', ':'])
         && !text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && !flags.numeric;
-    let Err(not_numeric) = numeric else {
-        let (addr, zone) = numeric?;
-        check_flags(flags, addr, span)?;
-        return Ok(vec![(addr, zone)]);
-    };
     if !resolvable || is_sa_protocol(text) {
         return Err(not_numeric);
     }
@@ -126,7 +159,7 @@ pub(crate) fn host_addresses(
             format!("'{text}' has no {family} address"),
         ));
     }
-    Ok(wanted)
+    Ok(OneOrMore::More(wanted))
 }
 
 /// An SA protocol keyword, which is never taken for a host name.
@@ -139,11 +172,14 @@ fn is_sa_protocol(text: &str) -> bool {
 
 /// A numeric IPv4/IPv6 address and the zone of its `%scope` suffix.
 pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Zone>)> {
+    if let Some(addr) = numeric::dotted_quad(text.as_bytes()) {
+        return Ok((IpAddr::V4(addr), None));
+    }
     let (addr_text, scope) = match text.split_once('%') {
         Some((a, s)) => (a, Some(s)),
         None => (text, None),
     };
-    if let Ok(addr) = addr_text.parse::<IpAddr>() {
+    if let Some(addr) = numeric::address(addr_text) {
         return match (addr, scope) {
             (IpAddr::V4(_), Some(_)) => Err(Diagnostic::new(
                 span,
@@ -253,26 +289,94 @@ pub(crate) fn apply_address_flags(flags: &mut AddressFlags, text: &str) {
 /// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
 pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
     let Some(digits) = hex_digits(text) else {
-        return Ok(KeyBytes::new(unquote(text).as_bytes().to_vec()));
+        let bytes = unquote(text).as_bytes();
+        let mut key = KeyBytes::zeroed(bytes.len());
+        key.as_mut_slice().copy_from_slice(bytes);
+        return Ok(key);
     };
     let digits = digits.as_bytes();
     // With an odd count, the first digit stands alone as the low nibble of the first byte.
     let (head, pairs) = digits.split_at(digits.len() % 2);
-    let mut bytes = Vec::with_capacity(head.len() + pairs.len() / 2);
-    if let [d] = head {
-        bytes.push(nibble(*d).ok_or_else(|| bad_digit(text, span, 0))?);
+    let mut key = KeyBytes::zeroed(head.len() + pairs.len() / 2);
+    let (first, rest) = key.as_mut_slice().split_at_mut(head.len());
+    if let ([d], [byte]) = (head, first) {
+        *byte = nibble(*d).ok_or_else(|| bad_digit(text, span, 0))?;
     }
-    for (i, pair) in pairs.chunks_exact(2).enumerate() {
-        match (nibble(pair[0]), nibble(pair[1])) {
-            (Some(high), Some(low)) => bytes.push(high << 4 | low),
-            (high, _) => {
-                let at = head.len() + 2 * i + usize::from(high.is_some());
-                return Err(bad_digit(text, span, at));
-            }
+    let (words, tail) = pairs.split_at(pairs.len() / 16 * 16);
+    let (word_bytes, rest) = rest.split_at_mut(words.len() / 2);
+    for (i, (word, out)) in words
+        .chunks_exact(16)
+        .zip(word_bytes.chunks_exact_mut(8))
+        .enumerate()
+    {
+        match hex_word(word) {
+            Some(decoded) => out.copy_from_slice(&decoded),
+            // The digit at fault is found by the byte-by-byte loop below.
+            None => return Err(first_bad_digit(text, span, head.len() + 16 * i, word)),
         }
     }
-    Ok(KeyBytes::new(bytes))
+    let done = head.len() + words.len();
+    for (i, (pair, byte)) in tail.chunks_exact(2).zip(rest).enumerate() {
+        let (high, low) = (
+            HEX_VALUE[usize::from(pair[0])],
+            HEX_VALUE[usize::from(pair[1])],
+        );
+        if (high | low) > 0x0f {
+            let at = done + 2 * i + usize::from(high <= 0x0f);
+            return Err(bad_digit(text, span, at));
+        }
+        *byte = high << 4 | low;
+    }
+    Ok(key)
 }
+
+/// The 8 bytes of 16 hexadecimal digits, or `None` if one is not a digit: a word at a time.
+fn hex_word(digits: &[u8]) -> Option<[u8; 8]> {
+    let mut out = [0u8; 8];
+    for (half, out) in digits.chunks_exact(8).zip(out.chunks_exact_mut(4)) {
+        let x = u64::from_le_bytes(half.try_into().ok()?);
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        // For bytes below 0x80, the high bit of `x + (0x80 - lo)` and not of `x + (0x7f - hi)`
+        // says lo <= byte <= hi (no byte carries into the next).
+        let within =
+            |x: u64, lo: u64, hi: u64| (x + (0x80 - lo) * ONES) & !(x + (0x7f - hi) * ONES) & HIGH;
+        let digit = within(x, 0x30, 0x39);
+        // Or-ing 0x20 maps only `A`..`F` and `a`..`f` onto `a`..`f`.
+        let letter = within(x | 0x2020_2020_2020_2020, 0x61, 0x66);
+        if x & HIGH != 0 || (digit | letter) != HIGH {
+            return None;
+        }
+        // A digit's value is its low nibble; a letter's is its low nibble plus 9.
+        let nibbles = (x & 0x0f0f_0f0f_0f0f_0f0f) + (letter >> 7) * 9;
+        // Each even byte takes its nibble as the high half, the odd byte after it as the low.
+        let pairs = ((nibbles << 4) | (nibbles >> 8)) & 0x00ff_00ff_00ff_00ff;
+        let packed = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+        let packed = (packed | (packed >> 16)) as u32;
+        out.copy_from_slice(&packed.to_le_bytes());
+    }
+    Some(out)
+}
+
+/// The error for the first byte of `word` that is not a hexadecimal digit (`at` is where
+/// `word` starts among the digits of `text`).
+fn first_bad_digit(text: &str, span: Span, at: usize, word: &[u8]) -> Diagnostic {
+    let index = word.iter().position(|&d| nibble(d).is_none()).unwrap_or(0);
+    bad_digit(text, span, at + index)
+}
+
+/// The value of each hexadecimal digit; `0xff` for every other byte.
+pub(super) const HEX_VALUE: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut b = 0;
+    while b < 256 {
+        if let Some(v) = nibble(b as u8) {
+            table[b] = v;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// The error for the character at `index` of the digits of `text` (after its `0x`).
 fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
@@ -290,7 +394,7 @@ fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
     )
 }
 
-fn nibble(d: u8) -> Option<u8> {
+const fn nibble(d: u8) -> Option<u8> {
     match d {
         b'0'..=b'9' => Some(d - b'0'),
         b'a'..=b'f' => Some(d - b'a' + 10),
@@ -326,6 +430,37 @@ mod tests {
             ("\"ab;c\"", b"ab;c".to_vec()),
         ] {
             assert_eq!(key(text, at(text)).unwrap().as_slice(), bytes, "{text}");
+        }
+    }
+
+    #[test]
+    fn long_keys_decode_as_byte_by_byte() {
+        let digits = "0123456789abcdefABCDEF0123456789fedcba9876543210FEDCBA98";
+        for len in 0..=digits.len() {
+            let text = format!("0x{}", &digits[..len]);
+            let expected: Vec<u8> = {
+                let d = &digits.as_bytes()[..len];
+                let (head, pairs) = d.split_at(len % 2);
+                let value = |b: u8| (b as char).to_digit(16).unwrap() as u8;
+                head.iter()
+                    .map(|&b| value(b))
+                    .chain(pairs.chunks(2).map(|p| value(p[0]) << 4 | value(p[1])))
+                    .collect()
+            };
+            assert_eq!(
+                key(&text, at(&text)).unwrap().as_slice(),
+                expected,
+                "{text}"
+            );
+        }
+        for bad in [b'g', b'G', b'/', b':', b'@', b'`', b' ', 0x10, 0x7f] {
+            for index in [0, 7, 8, 15, 16, 33] {
+                let mut digits: Vec<u8> = b"00112233445566778899aabbccddeeff0011".to_vec();
+                digits[index] = bad;
+                let text = format!("0x{}", String::from_utf8(digits).unwrap());
+                let error = key(&text, at(&text)).unwrap_err();
+                assert_eq!(error.span.start, 100 + 2 + index, "{text:?}");
+            }
         }
     }
 

@@ -219,6 +219,75 @@ impl ExtSlot {
     }
 }
 
+impl ExtSlot {
+    /// How many slots there are: `index` is below this.
+    const COUNT: usize = 32;
+
+    /// A dense number for the slot, to index the per-dialect tables.
+    const fn index(self) -> usize {
+        match self {
+            ExtSlot::Sa => 0,
+            ExtSlot::Lifetime(LifetimeKind::Current) => 1,
+            ExtSlot::Lifetime(LifetimeKind::Hard) => 2,
+            ExtSlot::Lifetime(LifetimeKind::Soft) => 3,
+            ExtSlot::Address(AddressKind::Src) => 4,
+            ExtSlot::Address(AddressKind::Dst) => 5,
+            ExtSlot::Address(AddressKind::Proxy) => 6,
+            ExtSlot::Address(AddressKind::NatTOai) => 7,
+            ExtSlot::Address(AddressKind::NatTOar) => 8,
+            ExtSlot::Address(AddressKind::NewSrc) => 9,
+            ExtSlot::Address(AddressKind::NewDst) => 10,
+            ExtSlot::Key(KeyKind::Auth) => 11,
+            ExtSlot::Key(KeyKind::Encrypt) => 12,
+            ExtSlot::Identity(IdentityKind::Src) => 13,
+            ExtSlot::Identity(IdentityKind::Dst) => 14,
+            ExtSlot::Sensitivity => 15,
+            ExtSlot::Proposal => 16,
+            ExtSlot::Supported(SupportedKind::Auth) => 17,
+            ExtSlot::Supported(SupportedKind::Encrypt) => 18,
+            ExtSlot::SpiRange => 19,
+            ExtSlot::KmPrivate => 20,
+            ExtSlot::Policy => 21,
+            ExtSlot::Sa2 => 22,
+            ExtSlot::NatTType => 23,
+            ExtSlot::NatTPort(NatTPortKind::Src) => 24,
+            ExtSlot::NatTPort(NatTPortKind::Dst) => 25,
+            ExtSlot::NatTFrag => 26,
+            ExtSlot::SaReplay => 27,
+            ExtSlot::SecCtx => 28,
+            ExtSlot::KmAddress => 29,
+            ExtSlot::Filter => 30,
+            ExtSlot::IfHwOffload => 31,
+        }
+    }
+}
+
+/// For each slot (by `ExtSlot::index`), one more than the position of its entry in the
+/// common entries followed by `tail`; 0 where the dialect has no number for it. The first
+/// entry of a slot wins, as a search from the start would find.
+const fn by_slot(tail: &[ExtEntry]) -> [u8; ExtSlot::COUNT] {
+    let mut table = [0u8; ExtSlot::COUNT];
+    let mut at = 0;
+    while at < COMMON_EXTS.len() + tail.len() {
+        let entry = if at < COMMON_EXTS.len() {
+            &COMMON_EXTS[at]
+        } else {
+            &tail[at - COMMON_EXTS.len()]
+        };
+        if let Some(slot) = entry.slot {
+            if table[slot.index()] == 0 {
+                table[slot.index()] = (at + 1) as u8;
+            }
+        }
+        at += 1;
+    }
+    table
+}
+
+const NETBSD_BY_SLOT: [u8; ExtSlot::COUNT] = by_slot(&NETBSD_EXTS);
+const FREEBSD_BY_SLOT: [u8; ExtSlot::COUNT] = by_slot(&FREEBSD_EXTS);
+const LINUX_BY_SLOT: [u8; ExtSlot::COUNT] = by_slot(&LINUX_EXTS);
+
 impl Dialect {
     /// The extension numbers this dialect adds after the common 1..=22.
     fn ext_tail(self) -> &'static [ExtEntry] {
@@ -239,7 +308,15 @@ impl Dialect {
     }
 
     pub fn ext_by_slot(self, slot: ExtSlot) -> Option<&'static ExtEntry> {
-        self.ext_entries().find(|e| e.slot == Some(slot))
+        let table = match self {
+            Dialect::NetBsd => &NETBSD_BY_SLOT,
+            Dialect::FreeBsd => &FREEBSD_BY_SLOT,
+            Dialect::Linux => &LINUX_BY_SLOT,
+        };
+        let at = usize::from(table[slot.index()]).checked_sub(1)?;
+        COMMON_EXTS
+            .get(at)
+            .or_else(|| self.ext_tail().get(at - COMMON_EXTS.len()))
     }
 
     /// `AF_INET6` as written into a sockaddr's family field.
@@ -263,5 +340,32 @@ impl Dialect {
         } else {
             16
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_find_the_entry_a_search_finds() {
+        let slots: Vec<ExtSlot> = Dialect::ALL
+            .iter()
+            .flat_map(|d| d.ext_entries().filter_map(|e| e.slot))
+            .collect();
+        assert_eq!(slots.len(), 22 * 3 + 3 + 7 + 4);
+        for dialect in Dialect::ALL {
+            for &slot in &slots {
+                let searched = dialect.ext_entries().find(|e| e.slot == Some(slot));
+                assert_eq!(dialect.ext_by_slot(slot), searched, "{dialect} {slot:?}");
+            }
+        }
+        assert_eq!(Dialect::Linux.ext_by_slot(ExtSlot::SaReplay), None);
+        assert_eq!(
+            Dialect::FreeBsd
+                .ext_by_slot(ExtSlot::SaReplay)
+                .map(|e| e.number),
+            Some(26)
+        );
     }
 }

@@ -12,12 +12,28 @@ const USUAL_MAX_LEN: usize = 512;
 
 /// Encodes `msg` for `dialect`; lengths are computed here, never taken from the caller.
 pub fn emit(msg: &Message, dialect: Dialect) -> Result<Vec<u8>, EmitError> {
+    let mut buf = Vec::with_capacity(USUAL_MAX_LEN);
+    emit_into(msg, dialect, &mut buf)?;
+    buf.shrink_to_fit();
+    Ok(buf)
+}
+
+/// As `emit`, into `buf` (cleared first): a buffer reused from one message to the next is
+/// allocated once. On an error `buf` holds part of the message.
+pub fn emit_into(msg: &Message, dialect: Dialect, buf: &mut Vec<u8>) -> Result<(), EmitError> {
+    buf.clear();
     let mut w = Writer {
-        buf: Vec::with_capacity(USUAL_MAX_LEN),
+        buf: std::mem::take(buf),
     };
-    header::emit(&msg.header, &mut w);
+    let written = write_message(msg, dialect, &mut w);
+    *buf = w.buf;
+    written
+}
+
+fn write_message(msg: &Message, dialect: Dialect, w: &mut Writer) -> Result<(), EmitError> {
+    header::emit(&msg.header, w);
     for ext in &msg.extensions {
-        emit_extension(ext, dialect, &mut w).map_err(|error| EmitError::InExtension {
+        emit_extension(ext, dialect, w).map_err(|error| EmitError::InExtension {
             slot: ext.slot(),
             error: Box::new(error),
         })?;
@@ -27,8 +43,7 @@ pub fn emit(msg: &Message, dialect: Dialect) -> Result<Vec<u8>, EmitError> {
         len: w.len(),
     })?;
     w.patch_u16(header::LEN_OFFSET, units);
-    w.buf.shrink_to_fit();
-    Ok(w.buf)
+    Ok(())
 }
 
 fn emit_extension(ext: &Extension, dialect: Dialect, w: &mut Writer) -> Result<(), EmitError> {

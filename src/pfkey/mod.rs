@@ -22,7 +22,7 @@ mod sa;
 mod sockaddr;
 
 pub use dialect::{Dialect, ExtEntry, ExtSlot};
-pub use emit::emit;
+pub use emit::{emit, emit_into};
 pub use error::{EmitError, ParseContext, ParseError};
 pub use header::{peek as peek_header, peek_len, split};
 pub use message::*;
