@@ -125,7 +125,7 @@ const FREEBSD: Profile = Profile {
         "FreeBSD's kernel takes the hard and soft lifetimes together or not at all: give both \
          (-lh and -ls)",
     ),
-    // The same KAME key_add as NetBSD's; not seen on a FreeBSD kernel here.
+    // As NetBSD's (KAME key_add); neither FreeBSD's key.c nor a FreeBSD kernel checked here.
     sa_mode_any_kept_as: IPSEC_MODE_ANY,
 };
 
