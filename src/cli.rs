@@ -167,6 +167,10 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", hide = true)]
     pub send_raw: Option<PathBuf>,
 
+    /// Send the raw messages of FILE ahead of their replies, as -f does (benchmark floor).
+    #[arg(long, value_name = "FILE", hide = true, conflicts_with = "send_raw")]
+    pub send_raw_ahead: Option<PathBuf>,
+
     /// Also write every message received from the kernel, raw, to FILE.
     #[arg(long, value_name = "FILE", hide = true)]
     pub record: Option<PathBuf>,

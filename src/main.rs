@@ -60,7 +60,10 @@ fn run(cli: &Cli) -> i32 {
         script::set_max_errors(limit);
     }
     if let Some(path) = &cli.send_raw {
-        return raw::send_raw(path, dialect);
+        return raw::send_raw(path, dialect, raw::Pace::OneAtATime);
+    }
+    if let Some(path) = &cli.send_raw_ahead {
+        return raw::send_raw(path, dialect, raw::Pace::Ahead);
     }
     let script_only = [
         (cli.atomic, "--atomic"),
