@@ -24,6 +24,10 @@ pub fn generate(grammar: &str) -> Result<String, String> {
     Generator::new(&rules).source(&rules)
 }
 
+/// Rules whose generated body is at most this long (token-sized rules) are marked
+/// `#[inline]`: a call costs about as much as their whole match.
+const INLINE_BODY_MAX: usize = 400;
+
 /// A set of bytes, one flag per byte value.
 type ByteSet = [bool; 256];
 
@@ -136,11 +140,16 @@ impl Generator {
         let mut out = String::new();
         out.push_str(&self.skip_function());
         for rule in rules {
+            let body = self.rule_body(rule)?;
+            let inline = if body.len() <= INLINE_BODY_MAX {
+                "#[inline]\n"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "#[allow(non_snake_case, clippy::all)]\nfn r_{}(m: &mut Machine<'_>) -> bool {{\n    {}\n}}\n",
+                "#[allow(non_snake_case, clippy::all)]\n{inline}fn r_{}(m: &mut Machine<'_>) -> bool {{\n    {body}\n}}\n",
                 rule.name,
-                self.rule_body(rule)?
             );
         }
         out.push_str(&self.dispatch(rules));
