@@ -6,95 +6,102 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use super::values::HEX_VALUE;
 
 /// An IPv4 address in the one form `Ipv4Addr`'s parser takes (four decimal numbers of at
-/// most 255, without leading zeros, between dots), read without its generality.
+/// most 255, without leading zeros, between dots), read an octet at a time.
 pub(super) fn dotted_quad(text: &[u8]) -> Option<Ipv4Addr> {
-    let mut octets = [0u8; 4];
-    let mut at = 0;
-    for (i, octet) in octets.iter_mut().enumerate() {
-        if i > 0 {
-            if text.get(at) != Some(&b'.') {
-                return None;
-            }
-            at += 1;
+    let (a, rest) = octet(text)?;
+    let (b, rest) = octet(rest.strip_prefix(b".")?)?;
+    let (c, rest) = octet(rest.strip_prefix(b".")?)?;
+    let (d, rest) = octet(rest.strip_prefix(b".")?)?;
+    rest.is_empty().then(|| Ipv4Addr::new(a, b, c, d))
+}
+
+/// The decimal octet at the start of `text` and what follows it. A leading zero stands
+/// alone, so that a digit after it ends the address as not a dotted quad.
+fn octet(text: &[u8]) -> Option<(u8, &[u8])> {
+    match *text {
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', ref rest @ ..] => {
+            let value = u32::from(a - b'0') * 100 + u32::from(b - b'0') * 10 + u32::from(c - b'0');
+            Some((u8::try_from(value).ok()?, rest))
         }
-        let start = at;
-        let mut value = 0u32;
-        while let Some(&d) = text.get(at).filter(|d| d.is_ascii_digit()) {
-            value = value * 10 + u32::from(d - b'0');
-            at += 1;
-            if at - start > 3 {
-                return None;
-            }
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', ref rest @ ..] => {
+            Some(((a - b'0') * 10 + (b - b'0'), rest))
         }
-        let digits = at - start;
-        if digits == 0 || (digits > 1 && text[start] == b'0') {
-            return None;
-        }
-        *octet = u8::try_from(value).ok()?;
+        [a @ b'0'..=b'9', ref rest @ ..] => Some((a - b'0', rest)),
+        _ => None,
     }
-    (at == text.len()).then_some(Ipv4Addr::from(octets))
 }
 
 /// An IPv4 or IPv6 address as `IpAddr`'s parser reads it; the usual forms without it.
 pub(super) fn address(text: &str) -> Option<IpAddr> {
-    if let Some(v4) = dotted_quad(text.as_bytes()) {
-        return Some(IpAddr::V4(v4));
+    let bytes = text.as_bytes();
+    // Without a `.` there is no IPv4 address, embedded or not, the one form left to the parser.
+    if !bytes.contains(&b'.') {
+        return colon_hex(bytes).map(IpAddr::V6);
     }
-    // Without a `.` there is no embedded IPv4 address, the one form left to the parser.
-    if !text.contains('.') {
-        return colon_hex(text.as_bytes()).map(IpAddr::V6);
+    match dotted_quad(bytes) {
+        Some(v4) => Some(IpAddr::V4(v4)),
+        None => text.parse().ok(),
     }
-    text.parse().ok()
 }
 
 /// An IPv6 address of hexadecimal groups (with at most one `::`), read as `Ipv6Addr`'s
 /// parser does: groups of one to four digits, `::` standing for at least one zero group.
 fn colon_hex(text: &[u8]) -> Option<Ipv6Addr> {
+    let mut groups = [0u16; 8];
+    let mut count = 0;
+    // Where `::` stands among the groups.
+    let mut gap = None;
     let mut at = 0;
-    let mut head = [0u16; 8];
-    let head_len = hex_groups(text, &mut at, &mut head);
-    if head_len < 8 {
-        if text.get(at..at + 2) != Some(b"::") {
+    if text.starts_with(b"::") {
+        gap = Some(0);
+        at = 2;
+        if text.len() == 2 {
+            return Some(Ipv6Addr::UNSPECIFIED);
+        }
+    }
+    loop {
+        // Up to four digits; a fifth is not followed by the `:` or end that must come next.
+        let start = at;
+        let mut value = 0u16;
+        while let Some(&b) = text.get(at).filter(|_| at - start < 4) {
+            let digit = HEX_VALUE[usize::from(b)];
+            if digit > 0x0f {
+                break;
+            }
+            value = value << 4 | u16::from(digit);
+            at += 1;
+        }
+        if at == start {
             return None;
         }
-        at += 2;
-        let mut tail = [0u16; 7];
-        let tail_len = hex_groups(text, &mut at, &mut tail[..7 - head_len]);
-        head[8 - tail_len..].copy_from_slice(&tail[..tail_len]);
-    }
-    (at == text.len()).then(|| Ipv6Addr::from(head))
-}
-
-/// Reads `:`-separated groups from `at` into `groups` while they last; returns their count.
-fn hex_groups(text: &[u8], at: &mut usize, groups: &mut [u16]) -> usize {
-    for (i, group) in groups.iter_mut().enumerate() {
-        let mut p = *at;
-        if i > 0 {
-            if text.get(p) != Some(&b':') {
-                return i;
+        *groups.get_mut(count)? = value;
+        count += 1;
+        match text.get(at..) {
+            Some([]) => break,
+            Some([b':', b':', rest @ ..]) => {
+                if gap.is_some() {
+                    return None;
+                }
+                gap = Some(count);
+                at += 2;
+                if rest.is_empty() {
+                    break;
+                }
             }
-            p += 1;
+            Some([b':', _, ..]) => at += 1,
+            _ => return None,
         }
-        let start = p;
-        let mut value = 0u32;
-        while let Some(digit) = text
-            .get(p)
-            .and_then(|&b| HEX_VALUE.get(usize::from(b)))
-            .filter(|&&v| v <= 0x0f)
-        {
-            value = value << 4 | u32::from(*digit);
-            p += 1;
-            if p - start > 4 {
-                return i;
-            }
-        }
-        if p == start {
-            return i;
-        }
-        *group = value as u16;
-        *at = p;
     }
-    groups.len()
+    match gap {
+        None => (count == 8).then(|| Ipv6Addr::from(groups)),
+        Some(gap) if count < 8 => {
+            let tail = count - gap;
+            groups.copy_within(gap..count, 8 - tail);
+            groups[gap..8 - tail].fill(0);
+            Some(Ipv6Addr::from(groups))
+        }
+        Some(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -175,8 +175,8 @@ pub(crate) fn zoned_address(text: &str, span: Span) -> Lowered<(IpAddr, Option<Z
     if let Some(addr) = numeric::dotted_quad(text.as_bytes()) {
         return Ok((IpAddr::V4(addr), None));
     }
-    let (addr_text, scope) = match text.split_once('%') {
-        Some((a, s)) => (a, Some(s)),
+    let (addr_text, scope) = match text.bytes().position(|b| b == b'%') {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
         None => (text, None),
     };
     if let Some(addr) = numeric::address(addr_text) {
@@ -295,75 +295,74 @@ pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
         return Ok(key);
     };
     let digits = digits.as_bytes();
-    // With an odd count, the first digit stands alone as the low nibble of the first byte.
-    let (head, pairs) = digits.split_at(digits.len() % 2);
-    let mut key = KeyBytes::zeroed(head.len() + pairs.len() / 2);
-    let (first, rest) = key.as_mut_slice().split_at_mut(head.len());
-    if let ([d], [byte]) = (head, first) {
-        *byte = nibble(*d).ok_or_else(|| bad_digit(text, span, 0))?;
-    }
-    let (words, tail) = pairs.split_at(pairs.len() / 16 * 16);
-    let (word_bytes, rest) = rest.split_at_mut(words.len() / 2);
-    for (i, (word, out)) in words
-        .chunks_exact(16)
-        .zip(word_bytes.chunks_exact_mut(8))
-        .enumerate()
-    {
-        match hex_word(word) {
-            Some(decoded) => out.copy_from_slice(&decoded),
-            // The digit at fault is found by the byte-by-byte loop below.
-            None => return Err(first_bad_digit(text, span, head.len() + 16 * i, word)),
-        }
-    }
-    let done = head.len() + words.len();
-    for (i, (pair, byte)) in tail.chunks_exact(2).zip(rest).enumerate() {
-        let (high, low) = (
-            HEX_VALUE[usize::from(pair[0])],
-            HEX_VALUE[usize::from(pair[1])],
-        );
-        if (high | low) > 0x0f {
-            let at = done + 2 * i + usize::from(high <= 0x0f);
-            return Err(bad_digit(text, span, at));
-        }
-        *byte = high << 4 | low;
+    let mut key = KeyBytes::zeroed(digits.len().div_ceil(2));
+    if !decode_hex(digits, key.as_mut_slice()) {
+        let at = digits
+            .iter()
+            .position(|&d| HEX_VALUE[usize::from(d)] > 0x0f)
+            .unwrap_or(0);
+        return Err(bad_digit(text, span, at));
     }
     Ok(key)
 }
 
-/// The 8 bytes of 16 hexadecimal digits, or `None` if one is not a digit: a word at a time.
-fn hex_word(digits: &[u8]) -> Option<[u8; 8]> {
-    let mut out = [0u8; 8];
-    for (half, out) in digits.chunks_exact(8).zip(out.chunks_exact_mut(4)) {
-        let x = u64::from_le_bytes(half.try_into().ok()?);
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        // For bytes below 0x80, the high bit of `x + (0x80 - lo)` and not of `x + (0x7f - hi)`
-        // says lo <= byte <= hi (no byte carries into the next).
-        let within =
-            |x: u64, lo: u64, hi: u64| (x + (0x80 - lo) * ONES) & !(x + (0x7f - hi) * ONES) & HIGH;
-        let digit = within(x, 0x30, 0x39);
-        // Or-ing 0x20 maps only `A`..`F` and `a`..`f` onto `a`..`f`.
-        let letter = within(x | 0x2020_2020_2020_2020, 0x61, 0x66);
-        if x & HIGH != 0 || (digit | letter) != HIGH {
-            return None;
-        }
-        // A digit's value is its low nibble; a letter's is its low nibble plus 9.
-        let nibbles = (x & 0x0f0f_0f0f_0f0f_0f0f) + (letter >> 7) * 9;
-        // Each even byte takes its nibble as the high half, the odd byte after it as the low.
-        let pairs = ((nibbles << 4) | (nibbles >> 8)) & 0x00ff_00ff_00ff_00ff;
-        let packed = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
-        let packed = (packed | (packed >> 16)) as u32;
-        out.copy_from_slice(&packed.to_le_bytes());
+/// Decodes `digits` into `out` (half as long, rounded up), whether all of them are
+/// hexadecimal digits: with an odd count, the first digit stands alone as the low nibble of
+/// the first byte; the others a pair at a time, four pairs to a step while they last.
+fn decode_hex(digits: &[u8], out: &mut [u8]) -> bool {
+    let (head, pairs) = digits.split_at(digits.len() % 2);
+    let (first, out) = out.split_at_mut(head.len());
+    // A bit above the low byte of any value seen marks a byte that is not a digit.
+    let mut seen = 0u16;
+    if let ([d], [byte]) = (head, first) {
+        let value = HEX_WIDE[usize::from(*d)];
+        seen |= value;
+        *byte = value as u8;
     }
-    Some(out)
+    let pair = |high: u8, low: u8| HEX_WIDE[usize::from(high)] << 4 | HEX_WIDE[usize::from(low)];
+    let mut quads = pairs.chunks_exact(8);
+    let mut quad_out = out.chunks_exact_mut(4);
+    for (d, out) in (&mut quads).zip(&mut quad_out) {
+        if let ([d0, d1, d2, d3, d4, d5, d6, d7], [o0, o1, o2, o3]) = (d, out) {
+            let values = [
+                pair(*d0, *d1),
+                pair(*d2, *d3),
+                pair(*d4, *d5),
+                pair(*d6, *d7),
+            ];
+            seen |= values[0] | values[1] | values[2] | values[3];
+            (*o0, *o1, *o2, *o3) = (
+                values[0] as u8,
+                values[1] as u8,
+                values[2] as u8,
+                values[3] as u8,
+            );
+        }
+    }
+    for (d, byte) in quads
+        .remainder()
+        .chunks_exact(2)
+        .zip(quad_out.into_remainder())
+    {
+        let value = pair(d[0], d[1]);
+        seen |= value;
+        *byte = value as u8;
+    }
+    seen <= 0xff
 }
 
-/// The error for the first byte of `word` that is not a hexadecimal digit (`at` is where
-/// `word` starts among the digits of `text`).
-fn first_bad_digit(text: &str, span: Span, at: usize, word: &[u8]) -> Diagnostic {
-    let index = word.iter().position(|&d| nibble(d).is_none()).unwrap_or(0);
-    bad_digit(text, span, at + index)
-}
+/// The value of each hexadecimal digit; `0x100` for every other byte.
+const HEX_WIDE: [u16; 256] = {
+    let mut table = [0x100; 256];
+    let mut b = 0;
+    while b < 256 {
+        if let Some(v) = nibble(b as u8) {
+            table[b] = v as u16;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// The value of each hexadecimal digit; `0xff` for every other byte.
 pub(super) const HEX_VALUE: [u8; 256] = {
