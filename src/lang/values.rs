@@ -10,8 +10,8 @@ pub(crate) type Lowered<T> = Result<T, Diagnostic>;
 
 /// A decimal number that must fit in `bits` bits (`what` names it in the error).
 pub(crate) fn decimal_u64(text: &str, span: Span, what: &str, max: u64, bits: u32) -> Lowered<u64> {
-    match text.parse::<u64>() {
-        Ok(v) if v <= max => Ok(v),
+    match decimal(text) {
+        Some(v) if v <= max => Ok(v),
         _ => Err(Diagnostic::new(
             span,
             format!("{what} {text} does not fit in {bits} bits"),
@@ -34,10 +34,44 @@ pub(crate) fn decimal_u8(text: &str, span: Span, what: &str) -> Lowered<u8> {
 /// An SPI: decimal or `0x` hexadecimal, at most 32 bits.
 pub(crate) fn spi(text: &str, span: Span) -> Lowered<u32> {
     let parsed = match hex_digits(text) {
-        Some(digits) => u32::from_str_radix(digits, 16).ok(),
-        None => text.parse::<u32>().ok(),
+        Some(digits) => hexadecimal(digits),
+        None => decimal(text),
     };
+    let parsed = parsed.and_then(|v| u32::try_from(v).ok());
     parsed.ok_or_else(|| Diagnostic::new(span, format!("SPI {text} does not fit in 32 bits")))
+}
+
+/// The digits of a number as `str::parse` takes them: after one optional `+`, at least one.
+fn number_digits(text: &str) -> Option<&[u8]> {
+    let digits = text.as_bytes();
+    let digits = digits.strip_prefix(b"+").unwrap_or(digits);
+    (!digits.is_empty()).then_some(digits)
+}
+
+/// A decimal number as `text.parse::<u64>()` reads it, without its generality.
+fn decimal(text: &str) -> Option<u64> {
+    let mut value = 0u64;
+    for &b in number_digits(text)? {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    Some(value)
+}
+
+/// A hexadecimal number as `u64::from_str_radix(text, 16)` reads it.
+fn hexadecimal(text: &str) -> Option<u64> {
+    let mut value = 0u64;
+    for &b in number_digits(text)? {
+        let digit = HEX_VALUE[usize::from(b)];
+        if digit > 0x0f {
+            return None;
+        }
+        value = value.checked_mul(16)?.checked_add(u64::from(digit))?;
+    }
+    Some(value)
 }
 
 fn hex_digits(text: &str) -> Option<&str> {
@@ -46,13 +80,13 @@ fn hex_digits(text: &str) -> Option<&str> {
 
 /// A port number in `[...]`.
 pub(crate) fn port(text: &str, span: Span) -> Lowered<u16> {
-    match text.parse::<u16>() {
-        Ok(v) => Ok(v),
-        Err(_) if text.bytes().all(|b| b.is_ascii_digit()) => Err(Diagnostic::new(
+    match decimal(text).map(u16::try_from) {
+        Some(Ok(v)) => Ok(v),
+        _ if text.bytes().all(|b| b.is_ascii_digit()) => Err(Diagnostic::new(
             span,
             format!("port {text} is out of range (0-65535)"),
         )),
-        Err(_) => match names::service(text) {
+        _ => match names::service(text) {
             Some(Some(port)) => Ok(port),
             Some(None) => Err(Diagnostic::new(
                 span,
@@ -256,8 +290,8 @@ pub(crate) fn family_name(addr: IpAddr) -> &'static str {
 /// A prefix length, at most the address length.
 pub(crate) fn prefix_len(text: &str, span: Span, addr: IpAddr) -> Lowered<u8> {
     let max: u64 = if addr.is_ipv4() { 32 } else { 128 };
-    match text.parse::<u64>() {
-        Ok(v) if v <= max => Ok(v as u8),
+    match decimal(text) {
+        Some(v) if v <= max => Ok(v as u8),
         _ => Err(Diagnostic::new(
             span,
             format!(
@@ -417,6 +451,58 @@ mod tests {
         Span {
             start: 100,
             end: 100 + text.len(),
+        }
+    }
+
+    #[test]
+    fn numbers_are_what_the_standard_parser_takes() {
+        let mut texts: Vec<String> = [
+            "",
+            "+",
+            "-",
+            "++1",
+            "+1",
+            "-1",
+            "0",
+            "00",
+            "007",
+            "1a",
+            "a",
+            " 1",
+            "1 ",
+            "é",
+            "65535",
+            "65536",
+            "4294967295",
+            "4294967296",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "ffffffff",
+            "FFFFFFFFF",
+            "ffffffffffffffff",
+            "10000000000000000",
+            "+ff",
+            "0x1",
+            "g",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut level = vec![String::new()];
+        for _ in 0..5 {
+            level = level
+                .iter()
+                .flat_map(|t| ["0", "9", "a", "F", "+", "/", ":", "G"].map(|c| format!("{t}{c}")))
+                .collect();
+            texts.extend(level.iter().cloned());
+        }
+        for text in &texts {
+            assert_eq!(decimal(text), text.parse::<u64>().ok(), "{text:?}");
+            assert_eq!(
+                hexadecimal(text),
+                u64::from_str_radix(text, 16).ok(),
+                "{text:?}"
+            );
         }
     }
 
