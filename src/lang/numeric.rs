@@ -34,14 +34,17 @@ fn octet(text: &[u8]) -> Option<(u8, &[u8])> {
 /// An IPv4 or IPv6 address as `IpAddr`'s parser reads it; the usual forms without it.
 pub(super) fn address(text: &str) -> Option<IpAddr> {
     let bytes = text.as_bytes();
-    // Without a `.` there is no IPv4 address, embedded or not, the one form left to the parser.
-    if !bytes.contains(&b'.') {
-        return colon_hex(bytes).map(IpAddr::V6);
+    if let Some(v4) = dotted_quad(bytes) {
+        return Some(IpAddr::V4(v4));
     }
-    match dotted_quad(bytes) {
-        Some(v4) => Some(IpAddr::V4(v4)),
-        None => text.parse().ok(),
+    if let Some(v6) = colon_hex(bytes) {
+        return Some(IpAddr::V6(v6));
     }
+    // An IPv6 address with an IPv4 address at its end, the one form left to the parser.
+    if bytes.contains(&b'.') {
+        return text.parse().ok();
+    }
+    None
 }
 
 /// An IPv6 address of hexadecimal groups (with at most one `::`), read as `Ipv6Addr`'s
@@ -96,8 +99,10 @@ fn colon_hex(text: &[u8]) -> Option<Ipv6Addr> {
         None => (count == 8).then(|| Ipv6Addr::from(groups)),
         Some(gap) if count < 8 => {
             let tail = count - gap;
-            groups.copy_within(gap..count, 8 - tail);
-            groups[gap..8 - tail].fill(0);
+            for i in (0..tail).rev() {
+                groups[8 - tail + i] = groups[gap + i];
+                groups[gap + i] = 0;
+            }
             Some(Ipv6Addr::from(groups))
         }
         Some(_) => None,
