@@ -10,6 +10,7 @@ use super::parser::Rule;
 use super::sa_checks;
 use super::values::{self, Lowered, OneOrMore};
 
+#[inline]
 pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();

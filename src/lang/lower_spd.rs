@@ -10,6 +10,7 @@ use super::parser::Rule;
 use super::protocols;
 use super::values::{self, Lowered};
 
+#[inline]
 pub(crate) fn spd_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
