@@ -165,11 +165,13 @@ fn compile_piece(
     errors: &mut Vec<Diagnostic>,
 ) {
     let mut ops = Vec::new();
+    let mut spare = compile::Spare::default();
     // Every message is encoded here first; it holds key material, zeroed when dropped.
     let mut scratch = Zeroizing::new(Vec::with_capacity(SCRATCH_LEN));
     for statement in statements {
         ops.clear();
-        if let Err(mut e) = compile::compile_statement_into(statement, opts, &mut ops) {
+        if let Err(mut e) = compile::compile_statement_reusing(statement, opts, &mut ops, &mut spare)
+        {
             errors.append(&mut e);
             continue;
         }
@@ -178,7 +180,9 @@ fn compile_piece(
                 errors.push(w);
                 continue;
             }
-            match encode(op, opts, keep, &mut scratch) {
+            let encoded = encode(&op, opts, keep, &mut scratch);
+            spare.recycle(op);
+            match encoded {
                 Ok(Some(action)) if keep => steps.push(Step {
                     statement: statement.span,
                     action,
@@ -199,7 +203,7 @@ const SCRATCH_LEN: usize = 512;
 /// The bytes of one operation (none for a warning), encoded in `scratch` and copied out
 /// when they are kept.
 fn encode(
-    op: Operation,
+    op: &Operation,
     opts: &CompileOptions,
     keep: bool,
     scratch: &mut Vec<u8>,
@@ -211,19 +215,19 @@ fn encode(
         })
     };
     Ok(Some(match op {
-        Operation::Send(m) => Action::Send(emit(&m)?),
-        Operation::Get(m) => Action::Get(emit(&m)?),
-        Operation::Dump(m) => Action::Dump(emit(&m)?),
+        Operation::Send(m) => Action::Send(emit(m)?),
+        Operation::Get(m) => Action::Get(emit(m)?),
+        Operation::Dump(m) => Action::Dump(emit(m)?),
         Operation::DeleteAllByDump {
             dump,
             satype,
             src,
             dst,
         } => Action::DeleteAllByDump {
-            dump: emit(&dump)?,
-            satype,
-            src,
-            dst,
+            dump: emit(dump)?,
+            satype: *satype,
+            src: src.clone(),
+            dst: dst.clone(),
         },
         Operation::Exit => Action::Exit,
         Operation::Warning(_) => return Ok(None),

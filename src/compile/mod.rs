@@ -2,6 +2,7 @@
 
 pub mod algorithms;
 mod sa;
+mod spare;
 mod spd;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -17,6 +18,7 @@ use crate::lang::{
 };
 use crate::pfkey::consts::*;
 use crate::pfkey::{Address, AddressKind, Dialect, ExtSlot, Extension, Message, SecCtx, SockAddr};
+pub use spare::Spare;
 
 #[derive(Debug, Clone, Copy)]
 pub struct CompileOptions {
@@ -89,16 +91,30 @@ pub fn compile_statement_into(
     opts: &CompileOptions,
     ops: &mut Vec<Operation>,
 ) -> Result<(), Vec<Diagnostic>> {
+    compile_statement_reusing(stmt, opts, ops, &mut Spare::default())
+}
+
+/// As `compile_statement_into`, building the messages in the allocations of earlier ones
+/// (given back with `Spare::recycle`).
+pub fn compile_statement_reusing(
+    stmt: &Statement,
+    opts: &CompileOptions,
+    ops: &mut Vec<Operation>,
+    spare: &mut Spare,
+) -> Result<(), Vec<Diagnostic>> {
     let warnings = RefCell::new(Vec::new());
+    let spare_cell = RefCell::new(std::mem::take(spare));
     let cx = Cx {
         dialect: opts.dialect,
         pid: opts.pid,
         interface_index: opts.interface_index,
         require_interfaces: opts.require_interfaces,
         warnings: &warnings,
+        spare: &spare_cell,
     };
     let start = ops.len();
     let compiled = compile_kind(cx, opts, stmt, ops);
+    *spare = spare_cell.into_inner();
     if compiled.is_err() {
         ops.truncate(start);
     }
@@ -243,6 +259,8 @@ struct Cx<'w> {
     require_interfaces: bool,
     /// What the statement's compilation warns of.
     warnings: &'w RefCell<Vec<Diagnostic>>,
+    /// Allocations to build the messages in.
+    spare: &'w RefCell<Spare>,
 }
 
 impl Cx<'_> {
@@ -283,9 +301,17 @@ impl Cx<'_> {
     }
 
     fn message(self, msg_type: u8, satype: u8) -> Message {
-        let mut m = Message::new(msg_type, satype);
+        let mut m = match self.spare.borrow_mut().extensions() {
+            Some(extensions) => Message::with_extensions(msg_type, satype, extensions),
+            None => Message::new(msg_type, satype),
+        };
         m.header.pid = self.pid;
         m
+    }
+
+    /// The bytes of a key, copied into the message's own zeroed-on-drop buffer.
+    fn key_data(self, bytes: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
+        self.spare.borrow_mut().key(bytes)
     }
 
     /// An error unless the target is one of `targets`; `what` names the form.

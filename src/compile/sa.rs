@@ -29,13 +29,13 @@ fn mode_number(mode: Mode) -> u8 {
     }
 }
 
-fn key_ext(kind: KeyKind, key: &KeyBytes) -> Extension {
+fn key_ext(cx: Cx, kind: KeyKind, key: &KeyBytes) -> Extension {
     Extension::Key(
         kind,
         Key {
             bits: (key.as_slice().len() * 8) as u16,
             reserved: 0,
-            data: Zeroizing::new(key.as_slice().to_vec()),
+            data: cx.key_data(key.as_slice()),
         },
     )
 }
@@ -112,7 +112,7 @@ fn algorithm(cx: Cx, errors: &mut Errors, choice: Choice) -> Option<(Support, Op
                 algorithms::check_key(name, rule, len)
             };
             match checked {
-                Ok(()) => Some((support, Some(key_ext(key_kind, &k.value)))),
+                Ok(()) => Some((support, Some(key_ext(cx, key_kind, &k.value)))),
                 Err(e) => {
                     errors.push(k.span, e);
                     None

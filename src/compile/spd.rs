@@ -235,7 +235,7 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
             value
         }
     };
-    let mut requests = Vec::with_capacity(p.requests.len());
+    let mut requests = cx.spare.borrow_mut().requests(p.requests.len());
     for r in &p.requests {
         let proto = match r.proto {
             IpsecProtocol::Esp => IPPROTO_ESP,

@@ -333,6 +333,13 @@ const USUAL_EXTENSIONS: usize = 8;
 
 impl Message {
     pub fn new(msg_type: u8, satype: u8) -> Self {
+        Message::with_extensions(msg_type, satype, Vec::with_capacity(USUAL_EXTENSIONS))
+    }
+
+    /// A message whose extensions go in `extensions` (cleared first): a list reused from one
+    /// message to the next is allocated once.
+    pub fn with_extensions(msg_type: u8, satype: u8, mut extensions: Vec<Extension>) -> Self {
+        extensions.clear();
         Message {
             header: Header {
                 version: crate::pfkey::consts::PF_KEY_V2,
@@ -340,7 +347,7 @@ impl Message {
                 satype,
                 ..Header::default()
             },
-            extensions: Vec::with_capacity(USUAL_EXTENSIONS),
+            extensions,
         }
     }
 }

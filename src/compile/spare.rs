@@ -1,0 +1,132 @@
+//! The allocations of messages already encoded, handed on to the next statement's messages.
+
+use zeroize::{Zeroize, Zeroizing};
+
+use super::Operation;
+use crate::pfkey::{Extension, IpsecRequest, Message};
+
+/// At most this many buffers of each kind are kept: a statement makes one or two messages.
+const KEPT: usize = 4;
+
+/// Extension lists, key buffers and request lists of dropped messages. Key buffers are zeroed
+/// when they come back, so key bytes live no longer than in the message that held them.
+#[derive(Debug, Default)]
+pub struct Spare {
+    extensions: Vec<Vec<Extension>>,
+    keys: Vec<Zeroizing<Vec<u8>>>,
+    requests: Vec<Vec<IpsecRequest>>,
+}
+
+impl Spare {
+    /// Takes back the messages of `op` once they are no longer needed.
+    pub fn recycle(&mut self, op: Operation) {
+        match op {
+            Operation::Send(m) | Operation::Get(m) | Operation::Dump(m) => self.recycle_message(m),
+            Operation::DeleteAllByDump { dump, .. } => self.recycle_message(dump),
+            Operation::Exit | Operation::Warning(_) => {}
+        }
+    }
+
+    fn recycle_message(&mut self, mut m: Message) {
+        for ext in m.extensions.drain(..) {
+            match ext {
+                Extension::Key(_, key) if self.keys.len() < KEPT => {
+                    let mut data = key.data;
+                    data.zeroize();
+                    self.keys.push(data);
+                }
+                Extension::Policy(policy) if self.requests.len() < KEPT => {
+                    let mut requests = policy.requests;
+                    requests.clear();
+                    self.requests.push(requests);
+                }
+                _ => {}
+            }
+        }
+        if self.extensions.len() < KEPT {
+            self.extensions.push(m.extensions);
+        }
+    }
+
+    /// An empty extension list (with room for the usual message when new).
+    pub(super) fn extensions(&mut self) -> Option<Vec<Extension>> {
+        self.extensions.pop()
+    }
+
+    /// A copy of `bytes` in a buffer that is never reallocated (which would leave key bytes
+    /// in freed memory).
+    pub(super) fn key(&mut self, bytes: &[u8]) -> Zeroizing<Vec<u8>> {
+        let mut data = match self.keys.pop() {
+            Some(data) if data.capacity() >= bytes.len() => data,
+            _ => Zeroizing::new(Vec::with_capacity(bytes.len())),
+        };
+        data.extend_from_slice(bytes);
+        data
+    }
+
+    /// An empty list of requests with room for `len`.
+    pub(super) fn requests(&mut self, len: usize) -> Vec<IpsecRequest> {
+        match self.requests.pop() {
+            Some(mut requests) => {
+                requests.reserve(len);
+                requests
+            }
+            None => Vec::with_capacity(len),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pfkey::{Key, KeyKind, Policy};
+
+    fn message_with_key(key: &[u8]) -> Message {
+        let mut m = Message::new(3, 3);
+        m.extensions.push(Extension::Key(
+            KeyKind::Encrypt,
+            Key {
+                bits: (key.len() * 8) as u16,
+                reserved: 0,
+                data: Zeroizing::new(key.to_vec()),
+            },
+        ));
+        m
+    }
+
+    #[test]
+    fn a_recycled_key_buffer_is_zeroed_and_given_again_with_the_new_bytes_only() {
+        let mut spare = Spare::default();
+        spare.recycle(Operation::Send(message_with_key(&[0xaa; 16])));
+        let kept = spare.keys.last().expect("the key buffer is kept");
+        assert!(kept.is_empty());
+        // SAFETY: the buffer's capacity was 16 initialised bytes; zeroize wrote zeros there.
+        let all = unsafe { std::slice::from_raw_parts(kept.as_ptr(), kept.capacity()) };
+        assert_eq!(all, [0; 16]);
+        let again = spare.key(&[1, 2, 3]);
+        assert_eq!(again.as_slice(), [1, 2, 3]);
+        let fresh = spare.key(&[7; 32]);
+        assert_eq!(fresh.as_slice(), [7; 32]);
+    }
+
+    #[test]
+    fn a_recycled_message_gives_back_an_empty_extension_list_and_request_list() {
+        let mut spare = Spare::default();
+        let mut m = Message::new(14, 0);
+        m.extensions.push(Extension::Policy(Policy {
+            requests: vec![IpsecRequest {
+                proto: 50,
+                mode: 1,
+                level: 2,
+                reqid: 0,
+                endpoints: None,
+            }],
+            ..Policy::default()
+        }));
+        spare.recycle(Operation::Dump(m));
+        assert_eq!(spare.extensions().map(|e| e.len()), Some(0));
+        assert!(spare.requests(2).is_empty());
+        assert!(spare.requests(2).capacity() >= 2);
+        assert_eq!(spare.extensions(), None);
+    }
+}
