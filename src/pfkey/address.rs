@@ -1,15 +1,14 @@
 //! `sadb_address`: an 8-byte header (proto, prefixlen) followed by one sockaddr.
 
-use crate::pfkey::bytes::{FieldError, Reader, Writer};
+use crate::pfkey::bytes::{host16, FieldError, Reader, Writer};
 use crate::pfkey::dialect::Dialect;
 use crate::pfkey::error::EmitError;
 use crate::pfkey::message::Address;
 use crate::pfkey::sockaddr::{self, Sizing};
 
 pub(crate) fn emit(addr: &Address, dialect: Dialect, w: &mut Writer) -> Result<(), EmitError> {
-    w.u8(addr.proto);
-    w.u8(addr.prefixlen);
-    w.u16(addr.reserved);
+    let [r0, r1] = host16(addr.reserved);
+    w.array([addr.proto, addr.prefixlen, r0, r1]);
     sockaddr::emit(&addr.addr, dialect, w)
 }
 

@@ -28,6 +28,23 @@ fn from_host_bytes<const N: usize>(host: [u8; N]) -> [u8; N] {
     host_bytes(host)
 }
 
+/// A host-order u16 as it is written, for fields assembled before they are appended.
+pub(crate) fn host16(v: u16) -> [u8; 2] {
+    host_bytes(v.to_be_bytes())
+}
+
+/// A host-order u32 as it is written.
+pub(crate) fn host32(v: u32) -> [u8; 4] {
+    host_bytes(v.to_be_bytes())
+}
+
+/// Copies `part` into `out` at `at` (fixed layouts assembled on the stack).
+pub(crate) fn put<const N: usize>(out: &mut [u8], at: usize, part: [u8; N]) {
+    if let Some(slot) = out.get_mut(at..at + N) {
+        slot.copy_from_slice(&part);
+    }
+}
+
 /// Appends fields to a growing buffer.
 #[derive(Debug, Default)]
 pub(crate) struct Writer {
@@ -65,6 +82,11 @@ impl Writer {
 
     pub fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
+    }
+
+    /// Appends fields assembled beforehand, at once.
+    pub fn array<const N: usize>(&mut self, b: [u8; N]) {
+        self.buf.extend_from_slice(&b);
     }
 
     pub fn zeros(&mut self, n: usize) {

@@ -62,8 +62,8 @@ fn emit_extension(ext: &Extension, dialect: Dialect, w: &mut Writer) -> Result<(
         }
     }
     let start = w.len();
-    w.u16(0);
-    w.u16(number);
+    let [n0, n1] = crate::pfkey::bytes::host16(number);
+    w.array([0, 0, n0, n1]);
     emit_body(ext, dialect, w)?;
     w.pad8();
     let size = w.len() - start;

@@ -1,6 +1,6 @@
 //! `sadb_msg`: the 16-byte base header of every PF_KEY message.
 
-use crate::pfkey::bytes::{FieldError, Reader, Writer};
+use crate::pfkey::bytes::{host16, host32, put, FieldError, Reader, Writer};
 use crate::pfkey::message::Header;
 
 pub(crate) const HEADER_LEN: usize = 16;
@@ -9,14 +9,16 @@ pub(crate) const LEN_OFFSET: usize = 4;
 
 /// Writes the header with a zero length; the caller patches `LEN_OFFSET` at the end.
 pub(crate) fn emit(header: &Header, w: &mut Writer) {
-    w.u8(header.version);
-    w.u8(header.msg_type);
-    w.u8(header.errno);
-    w.u8(header.satype);
-    w.u16(0);
-    w.u16(header.reserved);
-    w.u32(header.seq);
-    w.u32(header.pid);
+    let mut out = [0u8; HEADER_LEN];
+    put(
+        &mut out,
+        0,
+        [header.version, header.msg_type, header.errno, header.satype],
+    );
+    put(&mut out, 6, host16(header.reserved));
+    put(&mut out, 8, host32(header.seq));
+    put(&mut out, 12, host32(header.pid));
+    w.array(out);
 }
 
 /// Decodes the header and returns it with its `len` field (in 64-bit words).

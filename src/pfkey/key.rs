@@ -2,7 +2,7 @@
 
 use zeroize::Zeroizing;
 
-use crate::pfkey::bytes::{FieldError, Reader, Writer};
+use crate::pfkey::bytes::{host16, FieldError, Reader, Writer};
 use crate::pfkey::error::EmitError;
 use crate::pfkey::message::Key;
 
@@ -25,8 +25,8 @@ pub(crate) fn emit(key: &Key, w: &mut Writer) -> Result<(), EmitError> {
             key.bits
         )));
     }
-    w.u16(key.bits);
-    w.u16(key.reserved);
+    let ([b0, b1], [r0, r1]) = (host16(key.bits), host16(key.reserved));
+    w.array([b0, b1, r0, r1]);
     w.bytes(&key.data);
     Ok(())
 }

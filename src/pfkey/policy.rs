@@ -1,17 +1,18 @@
 //! `sadb_x_policy` and its `sadb_x_ipsecrequest`s (8-byte BSD header vs 16-byte Linux header).
 
-use crate::pfkey::bytes::{FieldError, Reader, Writer};
+use crate::pfkey::bytes::{host16, host32, put, FieldError, Reader, Writer};
 use crate::pfkey::dialect::Dialect;
 use crate::pfkey::error::EmitError;
 use crate::pfkey::message::{IpsecRequest, Policy};
 use crate::pfkey::sockaddr::{self, Sizing};
 
 pub(crate) fn emit(policy: &Policy, dialect: Dialect, w: &mut Writer) -> Result<(), EmitError> {
-    w.u16(policy.policy_type);
-    w.u8(policy.dir);
-    w.u8(policy.scope);
-    w.u32(policy.id);
-    w.u32(policy.priority);
+    let mut out = [0u8; 12];
+    put(&mut out, 0, host16(policy.policy_type));
+    put(&mut out, 2, [policy.dir, policy.scope]);
+    put(&mut out, 4, host32(policy.id));
+    put(&mut out, 8, host32(policy.priority));
+    w.array(out);
     for request in &policy.requests {
         emit_request(request, dialect, w)?;
     }
@@ -30,18 +31,18 @@ fn emit_request(req: &IpsecRequest, dialect: Dialect, w: &mut Writer) -> Result<
         what: "ipsecrequest".into(),
         len,
     })?;
-    w.u16(len);
-    w.u16(req.proto);
-    w.u8(req.mode);
-    w.u8(req.level);
+    let mut out = [0u8; 16];
+    put(&mut out, 0, host16(len));
+    put(&mut out, 2, host16(req.proto));
+    put(&mut out, 4, [req.mode, req.level]);
     if dialect.is_bsd() {
         let reqid =
             u16::try_from(req.reqid).map_err(|_| EmitError::ReqidTooLarge { reqid: req.reqid })?;
-        w.u16(reqid);
+        put(&mut out, 6, host16(reqid));
+        w.bytes(&out[..8]);
     } else {
-        w.u16(0);
-        w.u32(req.reqid);
-        w.u32(0);
+        put(&mut out, 8, host32(req.reqid));
+        w.array(out);
     }
     if let Some((src, dst)) = &req.endpoints {
         sockaddr::emit(src, dialect, w)?;

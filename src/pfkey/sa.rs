@@ -1,15 +1,14 @@
 //! `sadb_sa` (SPI, algorithms, state) and `sadb_x_sa2` (mode, reqid).
 
-use crate::pfkey::bytes::{FieldError, Reader, Writer};
+use crate::pfkey::bytes::{host16, host32, put, FieldError, Reader, Writer};
 use crate::pfkey::message::{Sa, Sa2};
 
 pub(crate) fn emit_sa(sa: &Sa, w: &mut Writer) {
-    w.be32(sa.spi);
-    w.u8(sa.replay);
-    w.u8(sa.state);
-    w.u8(sa.auth);
-    w.u8(sa.encrypt);
-    w.u32(sa.flags);
+    let mut out = [0u8; 12];
+    put(&mut out, 0, sa.spi.to_be_bytes());
+    put(&mut out, 4, [sa.replay, sa.state, sa.auth, sa.encrypt]);
+    put(&mut out, 8, host32(sa.flags));
+    w.array(out);
 }
 
 pub(crate) fn parse_sa(r: &mut Reader) -> Result<Sa, FieldError> {
@@ -25,11 +24,11 @@ pub(crate) fn parse_sa(r: &mut Reader) -> Result<Sa, FieldError> {
 }
 
 pub(crate) fn emit_sa2(sa2: &Sa2, w: &mut Writer) {
-    w.u8(sa2.mode);
-    w.u8(sa2.reserved1);
-    w.u16(sa2.reserved2);
-    w.u32(sa2.sequence);
-    w.u32(sa2.reqid);
+    let mut out = [sa2.mode, sa2.reserved1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    put(&mut out, 2, host16(sa2.reserved2));
+    put(&mut out, 4, host32(sa2.sequence));
+    put(&mut out, 8, host32(sa2.reqid));
+    w.array(out);
 }
 
 pub(crate) fn parse_sa2(r: &mut Reader) -> Result<Sa2, FieldError> {

@@ -2,7 +2,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::pfkey::bytes::{FieldError, Reader, Writer};
+use crate::pfkey::bytes::{host16, host32, put, FieldError, Reader, Writer};
 use crate::pfkey::dialect::Dialect;
 use crate::pfkey::error::EmitError;
 use crate::pfkey::message::SockAddr;
@@ -28,7 +28,8 @@ pub(crate) fn wire_len(addr: &SockAddr) -> usize {
     }
 }
 
-fn emit_family(family: u16, len: usize, dialect: Dialect, w: &mut Writer) -> Result<(), EmitError> {
+/// The first two bytes of a sockaddr: BSD `sa_len` and 8-bit family, or Linux's 16-bit family.
+fn family_bytes(family: u16, len: usize, dialect: Dialect) -> Result<[u8; 2], EmitError> {
     if dialect.is_bsd() {
         let sa_len = u8::try_from(len).map_err(|_| EmitError::TooLong {
             what: "sockaddr".into(),
@@ -39,22 +40,21 @@ fn emit_family(family: u16, len: usize, dialect: Dialect, w: &mut Writer) -> Res
                 "address family {family} does not fit the 8-bit BSD sa_family"
             ))
         })?;
-        w.u8(sa_len);
-        w.u8(family);
+        Ok([sa_len, family])
     } else {
-        w.u16(family);
+        Ok(host16(family))
     }
-    Ok(())
 }
 
 pub(crate) fn emit(addr: &SockAddr, dialect: Dialect, w: &mut Writer) -> Result<(), EmitError> {
     let len = wire_len(addr);
     match addr {
         SockAddr::V4 { addr, port } => {
-            emit_family(dialect.af_inet(), len, dialect, w)?;
-            w.be16(*port);
-            w.bytes(&addr.octets());
-            w.zeros(8);
+            let mut out = [0u8; SOCKADDR_IN_LEN];
+            put(&mut out, 0, family_bytes(dialect.af_inet(), len, dialect)?);
+            put(&mut out, 2, port.to_be_bytes());
+            put(&mut out, 4, addr.octets());
+            w.array(out);
         }
         SockAddr::V6 {
             addr,
@@ -62,11 +62,13 @@ pub(crate) fn emit(addr: &SockAddr, dialect: Dialect, w: &mut Writer) -> Result<
             flowinfo,
             scope_id,
         } => {
-            emit_family(dialect.af_inet6(), len, dialect, w)?;
-            w.be16(*port);
-            w.be32(*flowinfo);
-            w.bytes(&addr.octets());
-            w.u32(*scope_id);
+            let mut out = [0u8; SOCKADDR_IN6_LEN];
+            put(&mut out, 0, family_bytes(dialect.af_inet6(), len, dialect)?);
+            put(&mut out, 2, port.to_be_bytes());
+            put(&mut out, 4, flowinfo.to_be_bytes());
+            put(&mut out, 8, addr.octets());
+            put(&mut out, 24, host32(*scope_id));
+            w.array(out);
         }
         SockAddr::Other { family, data } => {
             if *family == dialect.af_inet() || *family == dialect.af_inet6() {
@@ -74,7 +76,7 @@ pub(crate) fn emit(addr: &SockAddr, dialect: Dialect, w: &mut Writer) -> Result<
                     "SockAddr::Other cannot use family {family}, which {dialect} decodes as an IP address"
                 )));
             }
-            emit_family(*family, len, dialect, w)?;
+            w.array(family_bytes(*family, len, dialect)?);
             w.bytes(data);
         }
     }
