@@ -165,13 +165,12 @@ fn compile_piece(
     errors: &mut Vec<Diagnostic>,
 ) {
     let mut ops = Vec::new();
-    let mut spare = compile::Spare::default();
+    let spare = compile::Spare::default();
     // Every message is encoded here first; it holds key material, zeroed when dropped.
     let mut scratch = Zeroizing::new(Vec::with_capacity(SCRATCH_LEN));
     for statement in statements {
         ops.clear();
-        if let Err(mut e) = compile::compile_statement_reusing(statement, opts, &mut ops, &mut spare)
-        {
+        if let Err(mut e) = compile::compile_statement_reusing(statement, opts, &mut ops, &spare) {
             errors.append(&mut e);
             continue;
         }

@@ -91,7 +91,7 @@ pub fn compile_statement_into(
     opts: &CompileOptions,
     ops: &mut Vec<Operation>,
 ) -> Result<(), Vec<Diagnostic>> {
-    compile_statement_reusing(stmt, opts, ops, &mut Spare::default())
+    compile_statement_reusing(stmt, opts, ops, &Spare::default())
 }
 
 /// As `compile_statement_into`, building the messages in the allocations of earlier ones
@@ -100,21 +100,19 @@ pub fn compile_statement_reusing(
     stmt: &Statement,
     opts: &CompileOptions,
     ops: &mut Vec<Operation>,
-    spare: &mut Spare,
+    spare: &Spare,
 ) -> Result<(), Vec<Diagnostic>> {
     let warnings = RefCell::new(Vec::new());
-    let spare_cell = RefCell::new(std::mem::take(spare));
     let cx = Cx {
         dialect: opts.dialect,
         pid: opts.pid,
         interface_index: opts.interface_index,
         require_interfaces: opts.require_interfaces,
         warnings: &warnings,
-        spare: &spare_cell,
+        spare,
     };
     let start = ops.len();
     let compiled = compile_kind(cx, opts, stmt, ops);
-    *spare = spare_cell.into_inner();
     if compiled.is_err() {
         ops.truncate(start);
     }
@@ -260,7 +258,7 @@ struct Cx<'w> {
     /// What the statement's compilation warns of.
     warnings: &'w RefCell<Vec<Diagnostic>>,
     /// Allocations to build the messages in.
-    spare: &'w RefCell<Spare>,
+    spare: &'w Spare,
 }
 
 impl Cx<'_> {
@@ -301,7 +299,7 @@ impl Cx<'_> {
     }
 
     fn message(self, msg_type: u8, satype: u8) -> Message {
-        let mut m = match self.spare.borrow_mut().extensions() {
+        let mut m = match self.spare.extensions() {
             Some(extensions) => Message::with_extensions(msg_type, satype, extensions),
             None => Message::new(msg_type, satype),
         };
@@ -311,7 +309,7 @@ impl Cx<'_> {
 
     /// The bytes of a key, copied into the message's own zeroed-on-drop buffer.
     fn key_data(self, bytes: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
-        self.spare.borrow_mut().key(bytes)
+        self.spare.key(bytes)
     }
 
     /// An error unless the target is one of `targets`; `what` names the form.
@@ -479,9 +477,14 @@ impl Errors {
     }
 
     /// The value, or every error in source order.
-    fn finish<T>(mut self, value: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
+    fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<Diagnostic>> {
+        self.done().map(|()| value())
+    }
+
+    /// Nothing, or every error in source order.
+    fn done(mut self) -> Result<(), Vec<Diagnostic>> {
         if self.0.is_empty() {
-            Ok(value())
+            Ok(())
         } else {
             self.0.sort_by_key(|d| d.span.start);
             Err(self.0)

@@ -398,28 +398,29 @@ pub(super) fn add(cx: Cx, s: &SaStatement, msg_type: u8) -> Result<Message, Vec<
     let src = host_sockaddr(cx, &s.src.value, s.src.span, &mut errors);
     let dst = host_sockaddr(cx, &s.dst.value, s.dst.span, &mut errors);
     let plen = full_prefix(s.src.value.addr);
-    errors.finish(|| {
-        let mut m = cx.message(msg_type, satype.unwrap_or(0));
-        let e = &mut m.extensions;
-        e.extend(keys.into_iter().flatten());
-        e.extend(lifetime_exts);
-        e.extend(ctx);
-        if msg_type == SADB_GETSPI && s.spi.value != 0 {
-            e.push(Extension::SpiRange(SpiRange {
-                min: s.spi.value,
-                max: s.spi.value,
-                reserved: 0,
-            }));
-        }
-        e.push(Extension::Sa(sa));
-        e.push(Extension::Sa2(sa2));
-        e.extend(replay_ext);
-        e.extend(natt.before_addresses);
-        e.push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
-        e.push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
-        e.extend(natt.after_addresses);
-        m
-    })
+    errors.done()?;
+    let mut m = cx.message(msg_type, satype.unwrap_or(0));
+    let e = &mut m.extensions;
+    let [encrypt_key, auth_key] = keys;
+    e.extend(encrypt_key);
+    e.extend(auth_key);
+    e.extend(lifetime_exts);
+    e.extend(ctx);
+    if msg_type == SADB_GETSPI && s.spi.value != 0 {
+        e.push(Extension::SpiRange(SpiRange {
+            min: s.spi.value,
+            max: s.spi.value,
+            reserved: 0,
+        }));
+    }
+    e.push(Extension::Sa(sa));
+    e.push(Extension::Sa2(sa2));
+    e.extend(replay_ext);
+    e.extend(natt.before_addresses);
+    e.push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
+    e.push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
+    e.extend(natt.after_addresses);
+    Ok(m)
 }
 
 #[derive(Default)]
@@ -522,17 +523,16 @@ pub(super) fn get_or_delete(
     let plen = full_prefix(s.src.value.addr);
     let src = host_sockaddr(cx, &s.src.value, s.src.span, &mut errors);
     let dst = host_sockaddr(cx, &s.dst.value, s.dst.span, &mut errors);
-    errors.finish(|| {
-        let mut m = cx.message(msg_type, satype.unwrap_or(0));
-        m.extensions.push(Extension::Sa(sa));
-        m.extensions.push(Extension::Sa2(sa2));
-        m.extensions.extend(replay_ext);
-        m.extensions
-            .push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
-        m.extensions
-            .push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
-        m
-    })
+    errors.done()?;
+    let mut m = cx.message(msg_type, satype.unwrap_or(0));
+    m.extensions.push(Extension::Sa(sa));
+    m.extensions.push(Extension::Sa2(sa2));
+    m.extensions.extend(replay_ext);
+    m.extensions
+        .push(address(AddressKind::Src, src, IPSEC_ULPROTO_ANY, plen));
+    m.extensions
+        .push(address(AddressKind::Dst, dst, IPSEC_ULPROTO_ANY, plen));
+    Ok(m)
 }
 
 /// `getspi` (NetBSD): built by `add`'s builder, as NetBSD's setkey builds it, without keys:

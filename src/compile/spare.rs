@@ -1,5 +1,7 @@
 //! The allocations of messages already encoded, handed on to the next statement's messages.
 
+use std::cell::RefCell;
+
 use zeroize::{Zeroize, Zeroizing};
 
 use super::Operation;
@@ -11,7 +13,10 @@ const KEPT: usize = 4;
 /// Extension lists, key buffers and request lists of dropped messages. Key buffers are zeroed
 /// when they come back, so key bytes live no longer than in the message that held them.
 #[derive(Debug, Default)]
-pub struct Spare {
+pub struct Spare(RefCell<Kept>);
+
+#[derive(Debug, Default)]
+struct Kept {
     extensions: Vec<Vec<Extension>>,
     keys: Vec<Zeroizing<Vec<u8>>>,
     requests: Vec<Vec<IpsecRequest>>,
@@ -19,7 +24,7 @@ pub struct Spare {
 
 impl Spare {
     /// Takes back the messages of `op` once they are no longer needed.
-    pub fn recycle(&mut self, op: Operation) {
+    pub fn recycle(&self, op: Operation) {
         match op {
             Operation::Send(m) | Operation::Get(m) | Operation::Dump(m) => self.recycle_message(m),
             Operation::DeleteAllByDump { dump, .. } => self.recycle_message(dump),
@@ -27,36 +32,36 @@ impl Spare {
         }
     }
 
-    fn recycle_message(&mut self, mut m: Message) {
-        for ext in m.extensions.drain(..) {
+    fn recycle_message(&self, mut m: Message) {
+        let kept = &mut *self.0.borrow_mut();
+        for ext in &mut m.extensions {
             match ext {
-                Extension::Key(_, key) if self.keys.len() < KEPT => {
-                    let mut data = key.data;
-                    data.zeroize();
-                    self.keys.push(data);
+                Extension::Key(_, key) if kept.keys.len() < KEPT => {
+                    key.data.zeroize();
+                    kept.keys.push(std::mem::take(&mut key.data));
                 }
-                Extension::Policy(policy) if self.requests.len() < KEPT => {
-                    let mut requests = policy.requests;
-                    requests.clear();
-                    self.requests.push(requests);
+                Extension::Policy(policy) if kept.requests.len() < KEPT => {
+                    policy.requests.clear();
+                    kept.requests.push(std::mem::take(&mut policy.requests));
                 }
                 _ => {}
             }
         }
-        if self.extensions.len() < KEPT {
-            self.extensions.push(m.extensions);
+        if kept.extensions.len() < KEPT {
+            m.extensions.clear();
+            kept.extensions.push(m.extensions);
         }
     }
 
     /// An empty extension list (with room for the usual message when new).
-    pub(super) fn extensions(&mut self) -> Option<Vec<Extension>> {
-        self.extensions.pop()
+    pub(super) fn extensions(&self) -> Option<Vec<Extension>> {
+        self.0.borrow_mut().extensions.pop()
     }
 
     /// A copy of `bytes` in a buffer that is never reallocated (which would leave key bytes
     /// in freed memory).
-    pub(super) fn key(&mut self, bytes: &[u8]) -> Zeroizing<Vec<u8>> {
-        let mut data = match self.keys.pop() {
+    pub(super) fn key(&self, bytes: &[u8]) -> Zeroizing<Vec<u8>> {
+        let mut data = match self.0.borrow_mut().keys.pop() {
             Some(data) if data.capacity() >= bytes.len() => data,
             _ => Zeroizing::new(Vec::with_capacity(bytes.len())),
         };
@@ -65,8 +70,8 @@ impl Spare {
     }
 
     /// An empty list of requests with room for `len`.
-    pub(super) fn requests(&mut self, len: usize) -> Vec<IpsecRequest> {
-        match self.requests.pop() {
+    pub(super) fn requests(&self, len: usize) -> Vec<IpsecRequest> {
+        match self.0.borrow_mut().requests.pop() {
             Some(mut requests) => {
                 requests.reserve(len);
                 requests
@@ -96,13 +101,15 @@ mod tests {
 
     #[test]
     fn a_recycled_key_buffer_is_zeroed_and_given_again_with_the_new_bytes_only() {
-        let mut spare = Spare::default();
+        let spare = Spare::default();
         spare.recycle(Operation::Send(message_with_key(&[0xaa; 16])));
-        let kept = spare.keys.last().expect("the key buffer is kept");
+        let keys = spare.0.borrow();
+        let kept = keys.keys.last().expect("the key buffer is kept");
         assert!(kept.is_empty());
         // SAFETY: the buffer's capacity was 16 initialised bytes; zeroize wrote zeros there.
         let all = unsafe { std::slice::from_raw_parts(kept.as_ptr(), kept.capacity()) };
         assert_eq!(all, [0; 16]);
+        drop(keys);
         let again = spare.key(&[1, 2, 3]);
         assert_eq!(again.as_slice(), [1, 2, 3]);
         let fresh = spare.key(&[7; 32]);
@@ -111,7 +118,7 @@ mod tests {
 
     #[test]
     fn a_recycled_message_gives_back_an_empty_extension_list_and_request_list() {
-        let mut spare = Spare::default();
+        let spare = Spare::default();
         let mut m = Message::new(14, 0);
         m.extensions.push(Extension::Policy(Policy {
             requests: vec![IpsecRequest {

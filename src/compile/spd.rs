@@ -68,24 +68,24 @@ pub(super) fn spd(
     };
     let src = selector(AddressKind::Src, &s.src, sport);
     let dst = selector(AddressKind::Dst, &s.dst, dport);
-    errors.finish(|| {
-        let policy = policy.unwrap_or_default();
-        let build = |policy: Policy, src: Extension, dst: Extension| {
-            let mut m = cx.message(msg_type, SADB_SATYPE_UNSPEC);
-            m.extensions.push(Extension::Policy(policy));
-            m.extensions.extend(hwif.clone());
-            m.extensions.push(src);
-            m.extensions.push(dst);
-            m.extensions.extend(ctx.clone());
-            Operation::Send(m)
-        };
-        if cx.dialect == Dialect::Linux && opts.linux_fwd_copy && policy.dir == IPSEC_DIR_INBOUND {
-            ops.push(build(policy.clone(), src.clone(), dst.clone()));
-            ops.push(build(fwd_copy(policy), src, dst));
-        } else {
-            ops.push(build(policy, src, dst));
-        }
-    })
+    errors.done()?;
+    let policy = policy.unwrap_or_default();
+    let build = |policy: Policy, src: Extension, dst: Extension| {
+        let mut m = cx.message(msg_type, SADB_SATYPE_UNSPEC);
+        m.extensions.push(Extension::Policy(policy));
+        m.extensions.extend(hwif.clone());
+        m.extensions.push(src);
+        m.extensions.push(dst);
+        m.extensions.extend(ctx.clone());
+        Operation::Send(m)
+    };
+    if cx.dialect == Dialect::Linux && opts.linux_fwd_copy && policy.dir == IPSEC_DIR_INBOUND {
+        ops.push(build(policy.clone(), src.clone(), dst.clone()));
+        ops.push(build(fwd_copy(policy), src, dst));
+    } else {
+        ops.push(build(policy, src, dst));
+    }
+    Ok(())
 }
 
 /// ipsec-tools' RFC mode: the same policy for forwarded traffic; a unique first request
@@ -235,7 +235,7 @@ fn policy(cx: Cx, spec: &Spanned<PolicySpec>) -> Result<Policy, Vec<Diagnostic>>
             value
         }
     };
-    let mut requests = cx.spare.borrow_mut().requests(p.requests.len());
+    let mut requests = cx.spare.requests(p.requests.len());
     for r in &p.requests {
         let proto = match r.proto {
             IpsecProtocol::Esp => IPPROTO_ESP,
