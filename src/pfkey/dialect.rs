@@ -284,6 +284,26 @@ const fn by_slot(tail: &[ExtEntry]) -> [u8; ExtSlot::COUNT] {
     table
 }
 
+/// For each slot, its wire number (0: none), from the position table `by_slot` gives.
+const fn numbers(tail: &[ExtEntry], positions: [u8; ExtSlot::COUNT]) -> [u16; ExtSlot::COUNT] {
+    let mut table = [0u16; ExtSlot::COUNT];
+    let mut slot = 0;
+    while slot < ExtSlot::COUNT {
+        let at = positions[slot] as usize;
+        if at > COMMON_EXTS.len() {
+            table[slot] = tail[at - 1 - COMMON_EXTS.len()].number;
+        } else if at > 0 {
+            table[slot] = COMMON_EXTS[at - 1].number;
+        }
+        slot += 1;
+    }
+    table
+}
+
+const NETBSD_NUMBERS: [u16; ExtSlot::COUNT] = numbers(&NETBSD_EXTS, NETBSD_BY_SLOT);
+const FREEBSD_NUMBERS: [u16; ExtSlot::COUNT] = numbers(&FREEBSD_EXTS, FREEBSD_BY_SLOT);
+const LINUX_NUMBERS: [u16; ExtSlot::COUNT] = numbers(&LINUX_EXTS, LINUX_BY_SLOT);
+
 const NETBSD_BY_SLOT: [u8; ExtSlot::COUNT] = by_slot(&NETBSD_EXTS);
 const FREEBSD_BY_SLOT: [u8; ExtSlot::COUNT] = by_slot(&FREEBSD_EXTS);
 const LINUX_BY_SLOT: [u8; ExtSlot::COUNT] = by_slot(&LINUX_EXTS);
@@ -305,6 +325,16 @@ impl Dialect {
 
     pub fn ext_by_number(self, number: u16) -> Option<&'static ExtEntry> {
         self.ext_entries().find(|e| e.number == number)
+    }
+
+    /// The wire number of `slot` here, as `ext_by_slot` gives it, from one table look-up.
+    pub fn ext_number(self, slot: ExtSlot) -> Option<u16> {
+        let table = match self {
+            Dialect::NetBsd => &NETBSD_NUMBERS,
+            Dialect::FreeBsd => &FREEBSD_NUMBERS,
+            Dialect::Linux => &LINUX_NUMBERS,
+        };
+        Some(table[slot.index()]).filter(|n| *n != 0)
     }
 
     pub fn ext_by_slot(self, slot: ExtSlot) -> Option<&'static ExtEntry> {
@@ -358,9 +388,13 @@ mod tests {
             for &slot in &slots {
                 let searched = dialect.ext_entries().find(|e| e.slot == Some(slot));
                 assert_eq!(dialect.ext_by_slot(slot), searched, "{dialect} {slot:?}");
+                let number = searched.map(|e| e.number);
+                assert_eq!(dialect.ext_number(slot), number, "{dialect} {slot:?}");
             }
         }
         assert_eq!(Dialect::Linux.ext_by_slot(ExtSlot::SaReplay), None);
+        assert_eq!(Dialect::Linux.ext_number(ExtSlot::SaReplay), None);
+        assert_eq!(Dialect::Linux.ext_number(ExtSlot::SecCtx), Some(24));
         assert_eq!(
             Dialect::FreeBsd
                 .ext_by_slot(ExtSlot::SaReplay)

@@ -7,10 +7,7 @@ use crate::pfkey::message::Extension;
 pub fn ext_type_number(ext: &Extension, dialect: Dialect) -> Option<u16> {
     match ext {
         Extension::Unknown { ext_type, .. } => Some(*ext_type),
-        _ => ext
-            .slot()
-            .and_then(|slot| dialect.ext_by_slot(slot))
-            .map(|e| e.number),
+        _ => ext.slot().and_then(|slot| dialect.ext_number(slot)),
     }
 }
 
