@@ -60,20 +60,18 @@ pub fn run_steps(script: &Script, steps: &[Step], opts: &ApplyOptions) -> i32 {
     for (index, step) in steps.iter().enumerate() {
         let outcome = match &step.action {
             Action::Send(bytes) if session.pipelines() && sent_ahead(bytes) => {
-                while !session.has_room(bytes.len()) {
-                    if let Err(e) = settle_one(&mut session, steps, &mut errors) {
-                        return stop(&e);
-                    }
-                }
-                match session.send_ahead(bytes, index) {
+                let dialect = session.dialect;
+                let reply = |index, errno| settle(steps, &mut errors, dialect, index, errno);
+                match session.send_ahead(bytes, index, reply) {
                     Ok(()) => continue,
-                    Err(e) => {
-                        // The statements before this one were applied: report them first.
+                    // Not sent: the statements before this one were, so report them first.
+                    Err(e @ SessionError::Emit(_)) => {
                         return match drain(&mut session, steps, &mut errors) {
                             Ok(()) => stop(&e),
                             Err(drain_error) => stop(&drain_error),
                         };
                     }
+                    Err(e) => return stop(&e),
                 }
             }
             action => match drain(&mut session, steps, &mut errors) {
@@ -121,23 +119,14 @@ impl KernelErrors<'_> {
     }
 }
 
-/// Reads the reply to the oldest request in flight and reports its error, if any; false
-/// when nothing was in flight.
-fn settle_one(
-    session: &mut Session,
-    steps: &[Step],
-    errors: &mut KernelErrors,
-) -> Result<bool, SessionError> {
-    let Some((index, errno)) = session.next_status()? else {
-        return Ok(false);
-    };
+/// Reports the kernel's error in the reply to the request of step `index`, if it has one.
+fn settle(steps: &[Step], errors: &mut KernelErrors, dialect: Dialect, index: usize, errno: u8) {
     let step = &steps[index];
     if let Action::Send(bytes) = &step.action {
-        if let Outcome::KernelError(text) = status(session.dialect, bytes[1], errno) {
+        if let Outcome::KernelError(text) = status(dialect, bytes[1], errno) {
             errors.report(step.statement, &text);
         }
     }
-    Ok(true)
 }
 
 /// Reads and reports the replies to every request in flight.
@@ -146,8 +135,8 @@ fn drain(
     steps: &[Step],
     errors: &mut KernelErrors,
 ) -> Result<(), SessionError> {
-    while settle_one(session, steps, errors)? {}
-    Ok(())
+    let dialect = session.dialect;
+    session.drain(|index, errno| settle(steps, errors, dialect, index, errno))
 }
 
 /// A failure of the conversation itself (not a kernel error) ends the run.

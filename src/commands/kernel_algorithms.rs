@@ -4,9 +4,9 @@
 use setkey::compile::algorithms;
 use setkey::lang::Diagnostic;
 use setkey::pfkey::consts::*;
-use setkey::pfkey::{self, Algorithm, Dialect, Extension, KeyKind, Message, SupportedKind};
+use setkey::pfkey::{Algorithm, Dialect, Extension, KeyKind, Message, SupportedKind};
 
-use super::script::{Action, Step};
+use super::script::Step;
 use super::session::Session;
 
 /// The algorithms and key sizes the kernel lists for AH/ESP authentication and ESP encryption.
@@ -33,20 +33,50 @@ impl KernelAlgorithms {
         (!algs.auth.is_empty() || !algs.encrypt.is_empty()).then_some(algs)
     }
 
-    /// Why the kernel would refuse the algorithms or key sizes of an ADD/UPDATE, if it would.
-    pub fn check(&self, msg: &Message, dialect: Dialect) -> Result<(), String> {
+    /// Why the kernel would refuse the algorithms or key sizes of an SA, if it would.
+    pub fn check(&self, sa: &SaAlgorithms, dialect: Dialect) -> Result<(), String> {
+        if sa.satype == SADB_SATYPE_ESP && sa.encrypt != SADB_EALG_NONE {
+            let name = || algorithms::encrypt_name_of_id(sa.encrypt, dialect);
+            fits(
+                &self.encrypt,
+                sa.encrypt,
+                sa.encrypt_bits,
+                "encryption",
+                name,
+            )?;
+        }
+        if sa.auth != SADB_AALG_NONE {
+            let name = || algorithms::auth_name_of_id(sa.auth, dialect);
+            fits(&self.auth, sa.auth, sa.auth_bits, "authentication", name)?;
+        }
+        Ok(())
+    }
+}
+
+/// The algorithms and key sizes an AH or ESP ADD/UPDATE asks of the kernel, noted when the
+/// statement is compiled so that the check need not decode the encoded message again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaAlgorithms {
+    satype: u8,
+    auth: u8,
+    auth_bits: u16,
+    encrypt: u8,
+    encrypt_bits: u16,
+}
+
+impl SaAlgorithms {
+    /// What `msg` asks for; None for other messages and SA types, or without an SA extension.
+    pub fn of(msg: &Message) -> Option<SaAlgorithms> {
         let sa_types = [SADB_SATYPE_AH, SADB_SATYPE_ESP];
         if !matches!(msg.header.msg_type, SADB_ADD | SADB_UPDATE)
             || !sa_types.contains(&msg.header.satype)
         {
-            return Ok(());
+            return None;
         }
-        let Some(sa) = msg.extensions.iter().find_map(|e| match e {
+        let sa = msg.extensions.iter().find_map(|e| match e {
             Extension::Sa(sa) => Some(sa),
             _ => None,
-        }) else {
-            return Ok(());
-        };
+        })?;
         let key_bits = |kind: KeyKind| {
             msg.extensions
                 .iter()
@@ -56,46 +86,39 @@ impl KernelAlgorithms {
                 })
                 .unwrap_or(0)
         };
-        let named =
-            |name: Option<&str>, id: u8| name.map_or(format!("number {id}"), str::to_string);
-        if msg.header.satype == SADB_SATYPE_ESP && sa.encrypt != SADB_EALG_NONE {
-            let name = named(
-                algorithms::encrypt_name_of_id(sa.encrypt, dialect),
-                sa.encrypt,
-            );
-            fits(
-                &self.encrypt,
-                sa.encrypt,
-                key_bits(KeyKind::Encrypt),
-                "encryption",
-                &name,
-            )?;
-        }
-        if sa.auth != SADB_AALG_NONE {
-            let name = named(algorithms::auth_name_of_id(sa.auth, dialect), sa.auth);
-            fits(
-                &self.auth,
-                sa.auth,
-                key_bits(KeyKind::Auth),
-                "authentication",
-                &name,
-            )?;
-        }
-        Ok(())
+        Some(SaAlgorithms {
+            satype: msg.header.satype,
+            auth: sa.auth,
+            auth_bits: key_bits(KeyKind::Auth),
+            encrypt: sa.encrypt,
+            encrypt_bits: key_bits(KeyKind::Encrypt),
+        })
     }
 }
 
-fn fits(list: &[Algorithm], id: u8, bits: u16, kind: &str, name: &str) -> Result<(), String> {
+/// Whether the kernel lists algorithm `id` with room for `bits`; `name` is asked for only
+/// to say why not.
+fn fits<'a>(
+    list: &[Algorithm],
+    id: u8,
+    bits: u16,
+    kind: &str,
+    name: impl Fn() -> Option<&'a str>,
+) -> Result<(), String> {
+    let named = || name().map_or(format!("number {id}"), str::to_string);
     let Some(alg) = list.iter().find(|a| a.id == id) else {
         return Err(format!(
-            "{kind} algorithm {name} is not supported by the running kernel \
-             (it is missing from the kernel's SADB_REGISTER reply)"
+            "{kind} algorithm {} is not supported by the running kernel \
+             (it is missing from the kernel's SADB_REGISTER reply)",
+            named()
         ));
     };
     if bits < alg.minbits || bits > alg.maxbits {
         return Err(format!(
-            "the running kernel takes {name} keys of {} to {} bits, not {bits}",
-            alg.minbits, alg.maxbits
+            "the running kernel takes {} keys of {} to {} bits, not {bits}",
+            named(),
+            alg.minbits,
+            alg.maxbits
         ));
     }
     Ok(())
@@ -114,16 +137,7 @@ pub fn query(session: &mut Session) -> Option<KernelAlgorithms> {
 pub fn check_steps(steps: &[Step], algs: &KernelAlgorithms, dialect: Dialect) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for step in steps {
-        let Action::Send(bytes) = &step.action else {
-            continue;
-        };
-        if !matches!(bytes.get(1), Some(&SADB_ADD | &SADB_UPDATE)) {
-            continue;
-        }
-        let Ok(msg) = pfkey::parse(bytes, dialect) else {
-            continue;
-        };
-        if let Err(reason) = algs.check(&msg, dialect) {
+        if let Some(Err(reason)) = step.algorithms.map(|sa| algs.check(&sa, dialect)) {
             errors.push(Diagnostic::new(step.statement, reason));
         }
     }
@@ -187,13 +201,38 @@ mod tests {
         m
     }
 
+    fn check(k: &KernelAlgorithms, msg: &Message) -> Result<(), String> {
+        let sa = SaAlgorithms::of(msg).expect("an AH or ESP ADD");
+        k.check(&sa, Dialect::NetBsd)
+    }
+
+    #[test]
+    fn an_add_names_its_algorithms_and_key_sizes() {
+        let esp = sa_add(SADB_SATYPE_ESP, (3, 160), (12, 192));
+        assert_eq!(
+            SaAlgorithms::of(&esp),
+            Some(SaAlgorithms {
+                satype: SADB_SATYPE_ESP,
+                auth: 3,
+                auth_bits: 160,
+                encrypt: 12,
+                encrypt_bits: 192,
+            })
+        );
+        let mut keyless = esp.clone();
+        keyless.header.msg_type = SADB_UPDATE;
+        keyless.extensions.retain(|e| matches!(e, Extension::Sa(_)));
+        let sa = SaAlgorithms::of(&keyless).unwrap();
+        assert_eq!((sa.auth_bits, sa.encrypt_bits), (0, 0));
+    }
+
     #[test]
     fn supported_algorithms_and_key_sizes_pass() {
         let k = netbsd_kernel();
         let esp = sa_add(SADB_SATYPE_ESP, (3, 160), (12, 192));
-        assert_eq!(k.check(&esp, Dialect::NetBsd), Ok(()));
+        assert_eq!(check(&k, &esp), Ok(()));
         let null = sa_add(SADB_SATYPE_ESP, (2, 128), (11, 0));
-        assert_eq!(k.check(&null, Dialect::NetBsd), Ok(()));
+        assert_eq!(check(&k, &null), Ok(()));
     }
 
     #[test]
@@ -201,7 +240,7 @@ mod tests {
         let k = netbsd_kernel();
         let ah = sa_add(SADB_SATYPE_AH, (249, 128), (0, 0));
         assert_eq!(
-            k.check(&ah, Dialect::NetBsd),
+            check(&k, &ah),
             Err(
                 "authentication algorithm keyed-md5 is not supported by the running kernel \
                  (it is missing from the kernel's SADB_REGISTER reply)"
@@ -215,19 +254,21 @@ mod tests {
         let k = netbsd_kernel();
         let esp = sa_add(SADB_SATYPE_ESP, (3, 160), (12, 512));
         assert_eq!(
-            k.check(&esp, Dialect::NetBsd),
+            check(&k, &esp),
             Err("the running kernel takes aes-cbc keys of 128 to 256 bits, not 512".into())
         );
     }
 
     #[test]
     fn other_messages_and_sa_types_are_not_checked() {
-        let k = netbsd_kernel();
         let mut get = sa_add(SADB_SATYPE_ESP, (249, 1), (99, 1));
         get.header.msg_type = SADB_GET;
-        assert_eq!(k.check(&get, Dialect::NetBsd), Ok(()));
+        assert_eq!(SaAlgorithms::of(&get), None);
         let ipcomp = sa_add(SADB_X_SATYPE_IPCOMP, (0, 0), (2, 0));
-        assert_eq!(k.check(&ipcomp, Dialect::NetBsd), Ok(()));
+        assert_eq!(SaAlgorithms::of(&ipcomp), None);
+        let mut no_sa = sa_add(SADB_SATYPE_ESP, (249, 1), (99, 1));
+        no_sa.extensions.retain(|e| !matches!(e, Extension::Sa(_)));
+        assert_eq!(SaAlgorithms::of(&no_sa), None);
     }
 
     #[test]

@@ -74,21 +74,10 @@ fn one_at_a_time(session: &mut Session, messages: &[&[u8]]) -> Result<u64, Sessi
 /// count of rejections.
 fn ahead(session: &mut Session, messages: &[&[u8]]) -> Result<u64, SessionError> {
     let mut failures = 0;
-    let mut settle = |session: &mut Session| -> Result<bool, SessionError> {
-        match session.next_status()? {
-            Some((_, errno)) => {
-                failures += u64::from(errno != 0);
-                Ok(true)
-            }
-            None => Ok(false),
-        }
-    };
+    let mut count = |_, errno| failures += u64::from(errno != 0);
     for (index, one) in messages.iter().enumerate() {
-        while !session.has_room(one.len()) {
-            settle(session)?;
-        }
-        session.send_ahead(one, index)?;
+        session.send_ahead(one, index, &mut count)?;
     }
-    while settle(session)? {}
+    session.drain(&mut count)?;
     Ok(failures)
 }

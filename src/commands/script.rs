@@ -12,6 +12,7 @@ use setkey::pfkey::{self, SockAddr};
 use zeroize::Zeroizing;
 
 use super::input::Script;
+use super::kernel_algorithms::SaAlgorithms;
 
 /// Pieces of about this many bytes go through the pipeline.
 const PIECE_LEN: usize = 64 * 1024;
@@ -34,6 +35,8 @@ pub enum Action {
 pub struct Step {
     pub statement: Span,
     pub action: Action,
+    /// For an AH or ESP ADD/UPDATE: what it asks of the kernel's algorithms.
+    pub algorithms: Option<SaAlgorithms>,
 }
 
 /// Every step of the script, or every error (parse, target and encoding errors alike, in
@@ -180,11 +183,16 @@ fn compile_piece(
                 continue;
             }
             let encoded = encode(&op, opts, keep, &mut scratch);
+            let algorithms = match &op {
+                Operation::Send(m) if keep => SaAlgorithms::of(m),
+                _ => None,
+            };
             spare.recycle(op);
             match encoded {
                 Ok(Some(action)) if keep => steps.push(Step {
                     statement: statement.span,
                     action,
+                    algorithms,
                 }),
                 Ok(_) => {}
                 Err(e) => errors.push(Diagnostic::new(

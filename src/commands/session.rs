@@ -109,26 +109,42 @@ impl Session {
         !self.verbose
     }
 
-    /// Whether a request of `len` bytes may be sent ahead now.
-    pub fn has_room(&self, len: usize) -> bool {
-        self.window.has_room(len)
-    }
-
-    /// Sends an encoded request without waiting for its reply, which `next_status` reads
-    /// later (the kernel answers in order); `tag` comes back with it. Requests go out in
-    /// batches: a failure to send is told by `next_status` once the replies to the
-    /// requests sent before it have been read.
-    pub fn send_ahead(&mut self, bytes: &[u8], tag: usize) -> Result<(), SessionError> {
+    /// Sends an encoded request without waiting for its reply (the kernel answers in
+    /// order), once the window has room for it: until then the oldest replies are read, and
+    /// each is handed to `reply` with its request's `tag` and its errno. Requests go out in
+    /// batches: a failure to send is told once the replies to those sent before it have been
+    /// read. A request too short to be a message is refused before anything is read.
+    pub fn send_ahead(
+        &mut self,
+        bytes: &[u8],
+        tag: usize,
+        mut reply: impl FnMut(usize, u8),
+    ) -> Result<(), SessionError> {
         if bytes.len() < 16 {
             return Err(SessionError::Emit("message shorter than its header".into()));
+        }
+        while !self.window.has_room(bytes.len()) {
+            match self.next_status()? {
+                Some((tag, errno)) => reply(tag, errno),
+                None => break,
+            }
         }
         self.window.push(&self.socket, bytes, self.pid, tag);
         Ok(())
     }
 
+    /// Reads the replies to every request sent ahead, each handed to `reply` as by
+    /// `send_ahead`.
+    pub fn drain(&mut self, mut reply: impl FnMut(usize, u8)) -> Result<(), SessionError> {
+        while let Some((tag, errno)) = self.next_status()? {
+            reply(tag, errno);
+        }
+        Ok(())
+    }
+
     /// Reads the reply to the oldest request sent ahead: its tag and the reply's errno.
     /// `None` when nothing is in flight.
-    pub fn next_status(&mut self) -> Result<Option<(usize, u8)>, SessionError> {
+    fn next_status(&mut self) -> Result<Option<(usize, u8)>, SessionError> {
         Ok(self.window.next(&self.socket, self.pid, REPLY_TIMEOUT)?)
     }
 

@@ -9,6 +9,7 @@ use setkey::sync::{self, Intent, KernelState};
 use super::apply::ApplyOptions;
 use super::atomic::{snapshot, transaction, with_signals_held};
 use super::input::Script;
+use super::kernel_algorithms::SaAlgorithms;
 use super::script::{compile_script, report, Action, Step};
 use super::session::Session;
 
@@ -60,6 +61,7 @@ pub fn run(script: &Script, opts: &ApplyOptions, apply: bool) -> i32 {
                 Ok(bytes) => changes.push(Step {
                     statement: steps[request.origin].statement,
                     action: Action::Send(bytes),
+                    algorithms: SaAlgorithms::of(&request.message),
                 }),
                 Err(e) => {
                     eprintln!("setkey: --sync: a request cannot be encoded: {e}");
