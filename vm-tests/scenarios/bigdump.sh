@@ -4,10 +4,11 @@
 # time with no parsing (setkey --send-raw), measured in the same run, and against the floor the
 # kernel sets: those messages sent ahead of their replies as -f sends them (--send-raw-ahead),
 # which no client can beat when the kernel handles one request at a time. Each load starts on
-# databases flushed SETTLE seconds earlier (default 3), so that the kernel's freeing of the
-# previous load does not fall in the next one's time.
-# Environment: SETKEY, TARGET, N, WORK, SETTLE; C_SETKEY (optional): a C setkey for this
-# kernel, timed side by side on the same file (-f, -D, -DP).
+# a fresh kernel when FRESH_KERNEL gives a command that starts one, else on databases flushed
+# SETTLE seconds earlier (default 3), so that the kernel's freeing of the previous load does
+# not fall in the next one's time.
+# Environment: SETKEY, TARGET, N, WORK, SETTLE, FRESH_KERNEL; C_SETKEY (optional): a C setkey
+# for this kernel, timed side by side on the same file (-f, -D, -DP).
 set -u
 : "${SETKEY:?}" "${TARGET:?}"
 n=${N:-20000}
@@ -23,7 +24,18 @@ now() { cut -d' ' -f1 /proc/uptime; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { d = b - a; if (d <= 0) d = 0.01; printf "%.0f", n / d }'; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 1; printf "%.2f", a / b }'; }
-flushed() { setkey -F; setkey -FP; sleep "$settle"; }
+fresh_kernel=${FRESH_KERNEL:-}
+# Empty databases for the next timed load.
+flushed() {
+    if [ -n "$fresh_kernel" ]; then
+        # shellcheck disable=SC2086 # a command with its arguments
+        $fresh_kernel || fail=1
+    else
+        setkey -F
+        setkey -FP
+        sleep "$settle"
+    fi
+}
 # The peak RSS in KiB of the last command run through `peak` (GNU time or busybox time).
 peak() {
     if /usr/bin/time -f %M -o "$work/rss" true 2>/dev/null; then
