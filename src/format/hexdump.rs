@@ -35,7 +35,7 @@ fn grouped_lines(bytes: &[u8], per_line: usize) -> String {
         if i % 4 == 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{b:02x}");
+        super::digits::push_hex_byte(&mut out, *b);
     }
     out
 }

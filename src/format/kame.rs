@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::ctime::ctime20;
+use super::digits::{push_hex08, push_u64};
 use super::hexdump::{grouped, grouped_wide};
 use super::names;
 use super::profile::{self, NatOa, SaLayout};
@@ -37,7 +38,11 @@ fn nat_port(msg: &Message, kind: NatTPortKind) -> Option<u16> {
 /// The numeric host form `getnameinfo(NI_NUMERICHOST)` gives.
 pub fn host(addr: &SockAddr) -> String {
     match addr {
-        SockAddr::V4 { addr, .. } => addr.to_string(),
+        SockAddr::V4 { addr, .. } => {
+            let mut text = String::with_capacity(15);
+            super::digits::push_ipv4(&mut text, *addr);
+            text
+        }
         SockAddr::V6 { addr, scope_id, .. } if *scope_id != 0 => {
             format!("{}%{scope_id}", ntop6(addr))
         }
@@ -166,17 +171,17 @@ pub fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &Du
         if use_natt && p.natt_plus {
             out.push_str("natt+");
         }
-        out.push_str(&names::table_or_number(names::SATYPES, satype));
+        names::push_table_or_number(out, names::SATYPES, satype);
     }
-    let _ = writeln!(
-        out,
-        "mode={}spi={}(0x{:08x}) reqid={}(0x{:08x})",
-        names::table_or_number(names::MODES, sa2.mode),
-        sa.spi,
-        sa.spi,
-        sa2.reqid,
-        sa2.reqid
-    );
+    // The lines every entry has are appended piece by piece: core::fmt would cost a dump
+    // more than decoding the kernel's messages does.
+    out.push_str("mode=");
+    names::push_table_or_number(out, names::MODES, sa2.mode);
+    out.push_str("spi=");
+    number_and_hex(out, sa.spi);
+    out.push_str(" reqid=");
+    number_and_hex(out, sa2.reqid);
+    out.push('\n');
     if use_natt {
         let oai = msg.address(AddressKind::NatTOai);
         if p.nat_oa == NatOa::OaiOar {
@@ -216,22 +221,18 @@ pub fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &Du
     } else if satype == SADB_SATYPE_ESP {
         if let Some(k) = key(KeyKind::Encrypt) {
             let bytes = &k.data[..(usize::from(k.bits) / 8).min(k.data.len())];
-            let _ = writeln!(
-                out,
-                "\tE: {}{}",
-                names::lookup(p.encrypt_names, sa.encrypt),
-                key_text(bytes)
-            );
+            out.push_str("\tE: ");
+            names::push_lookup(out, p.encrypt_names, sa.encrypt);
+            out.push_str(&key_text(bytes));
+            out.push('\n');
         }
     }
     if let Some(k) = key(KeyKind::Auth) {
         let bytes = &k.data[..(usize::from(k.bits) / 8).min(k.data.len())];
-        let _ = writeln!(
-            out,
-            "\tA: {}{}",
-            names::lookup(p.auth_names, sa.auth),
-            key_text(bytes)
-        );
+        out.push_str("\tA: ");
+        names::push_lookup(out, p.auth_names, sa.auth);
+        out.push_str(&key_text(bytes));
+        out.push('\n');
     }
     let replay = match msg.extensions.iter().find_map(|e| match e {
         Extension::SaReplay { replay } => Some(*replay),
@@ -240,25 +241,47 @@ pub fn sa_entry_into(out: &mut String, msg: &Message, dialect: Dialect, ctx: &Du
         Some(r) if p.replay_from_ext => r >> 3,
         _ => u32::from(sa.replay),
     };
-    let _ = writeln!(
-        out,
-        "\tseq=0x{:08x} replay={} flags=0x{:08x} state={}",
-        sa2.sequence,
-        replay,
-        sa.flags,
-        names::table_or_number(names::STATES, sa.state)
-    );
+    out.push_str("\tseq=0x");
+    push_hex08(out, sa2.sequence);
+    out.push_str(" replay=");
+    push_u64(out, replay.into());
+    out.push_str(" flags=0x");
+    push_hex08(out, sa.flags);
+    out.push_str(" state=");
+    names::push_table_or_number(out, names::STATES, sa.state);
+    out.push('\n');
     if let Some(cur) = msg.lifetime(LifetimeKind::Current) {
         lifetime_block(out, cur, msg, ctx.now);
     }
     if p.sec_ctx {
         sec_ctx(out, msg);
     }
-    let _ = writeln!(
-        out,
-        "\tsadb_seq={} pid={} refcnt={}",
-        msg.header.seq, msg.header.pid, msg.header.reserved
-    );
+    out.push_str("\tsadb_seq=");
+    push_u64(out, msg.header.seq.into());
+    out.push_str(" pid=");
+    push_u64(out, msg.header.pid.into());
+    out.push_str(" refcnt=");
+    push_u64(out, msg.header.reserved.into());
+    out.push('\n');
+}
+
+/// `N(0x%08x)`.
+fn number_and_hex(out: &mut String, n: u32) {
+    push_u64(out, n.into());
+    out.push_str("(0x");
+    push_hex08(out, n);
+    out.push(')');
+}
+
+/// For each (label, value): a tab, the label, the value in decimal and `unit`; then a newline.
+fn labelled(out: &mut String, fields: &[(&str, u64)], unit: &str) {
+    for (label, value) in fields {
+        out.push('\t');
+        out.push_str(label);
+        push_u64(out, *value);
+        out.push_str(unit);
+    }
+    out.push('\n');
 }
 
 fn lifetime_block(out: &mut String, cur: &Lifetime, msg: &Message, now: u64) {
@@ -269,41 +292,49 @@ fn lifetime_block(out: &mut String, cur: &Lifetime, msg: &Message, now: u64) {
     } else {
         now.wrapping_sub(cur.addtime)
     };
-    let _ = writeln!(
+    out.push_str("\tcreated: ");
+    out.push_str(&ctime20(cur.addtime));
+    out.push_str("\tcurrent: ");
+    out.push_str(&ctime20(now));
+    out.push('\n');
+    let hard_or_soft = |l: Option<&Lifetime>, field: fn(&Lifetime) -> u64| l.map_or(0, field);
+    labelled(
         out,
-        "\tcreated: {}\tcurrent: {}",
-        ctime20(cur.addtime),
-        ctime20(now)
+        &[
+            ("diff: ", diff),
+            ("hard: ", hard_or_soft(hard, |l| l.addtime)),
+            ("soft: ", hard_or_soft(soft, |l| l.addtime)),
+        ],
+        "(s)",
     );
-    let _ = writeln!(
+    out.push_str("\tlast: ");
+    out.push_str(&ctime20(cur.usetime));
+    out.push_str("\thard: ");
+    push_u64(out, hard_or_soft(hard, |l| l.usetime));
+    out.push_str("(s)\tsoft: ");
+    push_u64(out, hard_or_soft(soft, |l| l.usetime));
+    out.push_str("(s)\n");
+    // setkey prints byte counts through a double ("%.0f"), which is exact up to 2^53.
+    for (label, l) in [("current: ", Some(cur)), ("hard: ", hard), ("soft: ", soft)] {
+        out.push('\t');
+        out.push_str(label);
+        match l.map_or(0, |l| l.bytes) {
+            n if n <= 1 << 53 => push_u64(out, n),
+            n => {
+                let _ = write!(out, "{:.0}", n as f64);
+            }
+        }
+        out.push_str("(bytes)");
+    }
+    out.push('\n');
+    labelled(
         out,
-        "\tdiff: {}(s)\thard: {}(s)\tsoft: {}(s)",
-        diff,
-        hard.map_or(0, |l| l.addtime),
-        soft.map_or(0, |l| l.addtime)
-    );
-    let _ = writeln!(
-        out,
-        "\tlast: {}\thard: {}(s)\tsoft: {}(s)",
-        ctime20(cur.usetime),
-        hard.map_or(0, |l| l.usetime),
-        soft.map_or(0, |l| l.usetime)
-    );
-    // setkey prints byte counts through a double ("%.0f").
-    let bytes = |l: Option<&Lifetime>| l.map_or(0.0, |l| l.bytes as f64);
-    let _ = writeln!(
-        out,
-        "\tcurrent: {:.0}(bytes)\thard: {:.0}(bytes)\tsoft: {:.0}(bytes)",
-        bytes(Some(cur)),
-        bytes(hard),
-        bytes(soft)
-    );
-    let _ = writeln!(
-        out,
-        "\tallocated: {}\thard: {}\tsoft: {}",
-        cur.allocations,
-        hard.map_or(0, |l| l.allocations),
-        soft.map_or(0, |l| l.allocations)
+        &[
+            ("allocated: ", u64::from(cur.allocations)),
+            ("hard: ", hard.map_or(0, |l| u64::from(l.allocations))),
+            ("soft: ", soft.map_or(0, |l| u64::from(l.allocations))),
+        ],
+        "",
     );
 }
 

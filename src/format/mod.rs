@@ -1,6 +1,7 @@
 //! Rendering decoded PF_KEY messages as text: KAME dumps, the field-by-field debug form, hex.
 
 pub mod ctime;
+mod digits;
 pub mod errno;
 pub mod hexdump;
 pub mod json;

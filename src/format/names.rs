@@ -51,10 +51,18 @@ pub fn mode_word(mode: u8) -> Option<&'static str> {
 
 /// `name ` from `table`, or `number ` past its end (setkey's GETMSGSTR).
 pub fn table_or_number(table: &[&str], value: u8) -> String {
+    let mut out = String::new();
+    push_table_or_number(&mut out, table, value);
+    out
+}
+
+/// `table_or_number`, appended to `out`.
+pub fn push_table_or_number(out: &mut String, table: &[&str], value: u8) {
     match table.get(usize::from(value)) {
-        Some(name) => format!("{name} "),
-        None => format!("{value} "),
+        Some(name) => out.push_str(name),
+        None => super::digits::push_u8(out, value),
     }
+    out.push(' ');
 }
 
 /// (id, name) rows of the authentication algorithms each OS's setkey names in dumps.
@@ -261,10 +269,18 @@ const COMPRESS: &[(u8, &str)] = &[(0, "none"), (1, "oui"), (2, "deflate"), (3, "
 
 /// `name ` from rows, or `number ` (setkey's GETMSGV2S).
 pub fn lookup(rows: &[(u8, &str)], value: u8) -> String {
+    let mut out = String::new();
+    push_lookup(&mut out, rows, value);
+    out
+}
+
+/// `lookup`, appended to `out`.
+pub fn push_lookup(out: &mut String, rows: &[(u8, &str)], value: u8) {
     match rows.iter().find(|(id, _)| *id == value) {
-        Some((_, name)) => format!("{name} "),
-        None => format!("{value} "),
+        Some((_, name)) => out.push_str(name),
+        None => super::digits::push_u8(out, value),
     }
+    out.push(' ');
 }
 
 pub fn compress_name(id: u8) -> String {

@@ -142,18 +142,25 @@ impl<'a> Reader<'a> {
     }
 
     /// Fails with a message naming `what` unless `n` more bytes are available.
+    #[inline]
     pub fn need(&self, n: usize, what: &str) -> Result<(), FieldError> {
         if self.remaining() < n {
-            return Err(FieldError::new(
-                self.pos,
-                format!(
-                    "{what} needs {}, only {} left",
-                    n_bytes(n),
-                    n_bytes(self.remaining())
-                ),
-            ));
+            return Err(self.short(n, what));
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn short(&self, n: usize, what: &str) -> FieldError {
+        FieldError::new(
+            self.pos,
+            format!(
+                "{what} needs {}, only {} left",
+                n_bytes(n),
+                n_bytes(self.remaining())
+            ),
+        )
     }
 
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], FieldError> {
