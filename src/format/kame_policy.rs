@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::ctime::ctime20;
+use super::digits::push_u64;
 use super::kame::{addr_port, dump_host, lifetimes, sec_ctx, src_dst, DumpContext};
 use super::names::{mode_word, word, ACTIONS, DIRECTIONS, LEVELS, REQUEST_PROTOCOLS};
 use super::profile::{self, DumpProfile, PolicyError, PolicyTrailer, UpperSpec};
@@ -44,7 +45,9 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
     let with_ports = ctx.with_ports && p.request_ports;
     match policy_text(policy, dialect, "\n\t", with_ports, ctx.interface_name) {
         Ok(text) => {
-            let _ = writeln!(out, "\n\t{text}");
+            out.push_str("\n\t");
+            out.push_str(&text);
+            out.push('\n');
         }
         Err(e) if p.policy_error == PolicyError::Reason => {
             let _ = writeln!(out, "\n\tPolicy:[{e}]");
@@ -52,20 +55,20 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
         Err(_) => out.push_str("\n\t(null)\n"),
     }
     let (current, hard) = lifetimes(msg);
+    // The lines every entry has are appended piece by piece, not through core::fmt.
     if let Some(c) = current {
-        let _ = writeln!(
-            out,
-            "\tcreated: {}  lastused: {}",
-            ctime20(c.addtime),
-            ctime20(c.usetime)
-        );
+        out.push_str("\tcreated: ");
+        out.push_str(&ctime20(c.addtime));
+        out.push_str("  lastused: ");
+        out.push_str(&ctime20(c.usetime));
+        out.push('\n');
     }
     if let Some(h) = hard {
-        let _ = writeln!(
-            out,
-            "\tlifetime: {}(s) validtime: {}(s)",
-            h.addtime, h.usetime
-        );
+        out.push_str("\tlifetime: ");
+        push_u64(out, h.addtime);
+        out.push_str("(s) validtime: ");
+        push_u64(out, h.usetime);
+        out.push_str("(s)\n");
     }
     if p.sec_ctx {
         sec_ctx(out, msg);
@@ -91,13 +94,17 @@ pub(super) fn sp_entry_into(out: &mut String, msg: &Message, dialect: Dialect, c
             policy.id, msg.header.seq, msg.header.pid
         );
     } else {
-        let _ = writeln!(
-            out,
-            "\tspid={} seq={} pid={}",
-            policy.id, msg.header.seq, msg.header.pid
-        );
+        out.push_str("\tspid=");
+        push_u64(out, policy.id.into());
+        out.push_str(" seq=");
+        push_u64(out, msg.header.seq.into());
+        out.push_str(" pid=");
+        push_u64(out, msg.header.pid.into());
+        out.push('\n');
     }
-    let _ = writeln!(out, "\trefcnt={}", msg.header.reserved);
+    out.push_str("\trefcnt=");
+    push_u64(out, msg.header.reserved.into());
+    out.push('\n');
 }
 
 fn selector(
@@ -119,13 +126,16 @@ fn selector(
     };
     out.push_str(&dump_host(addr, ctx));
     if prefixlen != full {
-        let _ = write!(out, "/{prefixlen}");
+        out.push('/');
+        push_u64(out, prefixlen.into());
     }
     if !p.portless_ulps.contains(&ulp) {
         if port == IPSEC_PORT_ANY {
             out.push_str("[any]");
         } else {
-            let _ = write!(out, "[{port}]");
+            out.push('[');
+            push_u64(out, port.into());
+            out.push(']');
         }
     }
     out.push(' ');
@@ -215,7 +225,7 @@ pub(crate) fn priority_text(priority: u32) -> String {
         ("low", LOW)
     };
     match base - value {
-        0 => format!(" prio {name}"),
+        0 => [" prio ", name].concat(),
         n if n > 0 => format!(" prio {name} + {n}"),
         n => format!(" prio {name} - {}", -n),
     }

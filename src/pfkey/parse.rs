@@ -26,7 +26,9 @@ pub fn parse(bytes: &[u8], dialect: Dialect) -> Result<Message, ParseError> {
             ),
         )));
     }
-    let mut extensions = Vec::new();
+    // Every extension takes 8 bytes at least; a usual message has fewer than 16.
+    let most = bytes.len().saturating_sub(HEADER_LEN) / 8;
+    let mut extensions = Vec::with_capacity(most.min(16));
     let mut pos = HEADER_LEN;
     while pos < bytes.len() {
         let rest = bytes.get(pos..).unwrap_or_default();
