@@ -77,13 +77,22 @@ pub fn clock(t: u64) -> String {
 mod tests {
     use super::*;
 
-    /// The C library's own `ctime(t) + 4`, 20 characters, as setkey prints it.
+    /// The C library's own text for `ctime(t) + 4`, 20 characters: ctime's layout is
+    /// `%a %b %e %H:%M:%S %Y` (C99 7.23.3.1), and strftime writes the part after `%a `.
     fn c_ctime20(t: u64) -> String {
-        let t = libc::time_t::try_from(t).unwrap();
-        let mut buf = [0 as libc::c_char; 64];
-        // SAFETY: ctime_r writes at most 26 bytes into the 64-byte buffer we own.
-        let text = unsafe { std::ffi::CStr::from_ptr(libc::ctime_r(&t, buf.as_mut_ptr())) };
-        text.to_str().unwrap()[4..24].to_string()
+        let tm = local_tm(t).unwrap();
+        let mut buf = [0u8; 64];
+        // SAFETY: strftime writes at most 64 bytes (NUL included) into the buffer we own
+        // and returns how many it wrote before the NUL.
+        let n = unsafe {
+            libc::strftime(
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                c"%b %e %H:%M:%S %Y".as_ptr(),
+                &tm,
+            )
+        };
+        String::from_utf8(buf[..n].to_vec()).unwrap()
     }
 
     #[test]
