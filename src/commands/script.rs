@@ -54,12 +54,19 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
             let sender = sender.clone();
             let pieces = &pieces;
             scope.spawn(move || {
+                let mut compiler = PieceCompiler::new(opts, keep);
                 for (index, &(start, end)) in
                     pieces.iter().enumerate().skip(worker).step_by(workers)
                 {
-                    let (statements, mut errors) = lang::parse_range(source, start, end);
+                    let mut errors = Vec::new();
                     let mut steps = Vec::new();
-                    compile_piece(&statements, opts, keep, &mut steps, &mut errors);
+                    lang::parse_range_by_pass(
+                        source,
+                        start,
+                        end,
+                        &mut errors,
+                        |statements, errors| compiler.compile(statements, &mut steps, errors),
+                    );
                     if sender.send((index, steps, errors)).is_err() {
                         break;
                     }
@@ -158,53 +165,73 @@ impl ErrorLog {
     }
 }
 
-/// Compiles and encodes `statements`; the steps are kept only with `keep` (else each message
-/// is encoded, to check it, and dropped).
-fn compile_piece(
-    statements: &[Statement],
-    opts: &CompileOptions,
+/// Compiles and encodes statements; the steps are kept only with `keep` (else each message
+/// is encoded, to check it, and dropped). Its buffers serve every statement it is given.
+struct PieceCompiler<'o> {
+    opts: &'o CompileOptions,
     keep: bool,
-    steps: &mut Vec<Step>,
-    errors: &mut Vec<Diagnostic>,
-) {
-    let mut ops = Vec::new();
-    let spare = compile::Spare::default();
-    // Every message is encoded here first; it holds key material, zeroed when dropped.
-    let mut scratch = Zeroizing::new(Vec::with_capacity(SCRATCH_LEN));
-    for statement in statements {
-        ops.clear();
-        if let Err(mut e) = compile::compile_statement_reusing(statement, opts, &mut ops, &spare) {
-            errors.append(&mut e);
-            continue;
+    ops: Vec<Operation>,
+    spare: compile::Spare,
+    /// Every message is encoded here first; it holds key material, zeroed when dropped.
+    scratch: Zeroizing<Vec<u8>>,
+}
+
+impl<'o> PieceCompiler<'o> {
+    fn new(opts: &'o CompileOptions, keep: bool) -> Self {
+        PieceCompiler {
+            opts,
+            keep,
+            ops: Vec::new(),
+            spare: compile::Spare::default(),
+            scratch: Zeroizing::new(Vec::with_capacity(SCRATCH_LEN)),
         }
-        for op in ops.drain(..) {
-            if let Operation::Warning(w) = op {
-                errors.push(w);
+    }
+
+    /// Appends the steps of `statements` to `steps`, and their errors to `errors`.
+    fn compile(
+        &mut self,
+        statements: &[Statement],
+        steps: &mut Vec<Step>,
+        errors: &mut Vec<Diagnostic>,
+    ) {
+        let (opts, keep, spare) = (self.opts, self.keep, &self.spare);
+        for statement in statements {
+            self.ops.clear();
+            if let Err(mut e) =
+                compile::compile_statement_reusing(statement, opts, &mut self.ops, spare)
+            {
+                errors.append(&mut e);
                 continue;
             }
-            let encoded = encode(&op, opts, keep, &mut scratch);
-            let algorithms = match &op {
-                Operation::Send(m) if keep => SaAlgorithms::of(m),
-                _ => None,
-            };
-            spare.recycle(op);
-            match encoded {
-                Ok(Some(action)) if keep => steps.push(Step {
-                    statement: statement.span,
-                    action,
-                    algorithms,
-                }),
-                Ok(_) => {}
-                Err(e) => errors.push(Diagnostic::new(
-                    compile::span_of_extension(statement, e.extension()),
-                    e.to_string(),
-                )),
+            for op in self.ops.drain(..) {
+                if let Operation::Warning(w) = op {
+                    errors.push(w);
+                    continue;
+                }
+                let encoded = encode(&op, opts, keep, &mut self.scratch);
+                let algorithms = match &op {
+                    Operation::Send(m) if keep => SaAlgorithms::of(m),
+                    _ => None,
+                };
+                spare.recycle(op);
+                match encoded {
+                    Ok(Some(action)) if keep => steps.push(Step {
+                        statement: statement.span,
+                        action,
+                        algorithms,
+                    }),
+                    Ok(_) => {}
+                    Err(e) => errors.push(Diagnostic::new(
+                        compile::span_of_extension(statement, e.extension()),
+                        e.to_string(),
+                    )),
+                }
             }
         }
     }
 }
 
-/// Room for the usual message, reserved once per piece.
+/// Room for the usual message, reserved once per worker.
 const SCRATCH_LEN: usize = 512;
 
 /// The bytes of one operation (none for a warning), encoded in `scratch` and copied out

@@ -143,6 +143,42 @@ fn parse_into(
     statements: &mut Vec<Statement>,
     errors: &mut Vec<Diagnostic>,
 ) {
+    passes(source, start, end, statements, errors, |_, _| {});
+}
+
+/// Parses `source[start..end]` (whole statements) a pass at a time and hands the statements
+/// of each pass, in order, to `each`, which may take them: one vector serves every pass, so
+/// the statements stay in the processor's cache from parsing to their use.
+pub fn parse_range_by_pass(
+    source: &str,
+    start: usize,
+    end: usize,
+    errors: &mut Vec<Diagnostic>,
+    mut each: impl FnMut(&mut Vec<Statement>, &mut Vec<Diagnostic>),
+) {
+    let mut statements = Vec::new();
+    passes(
+        source,
+        start,
+        end,
+        &mut statements,
+        errors,
+        |statements, errors| {
+            each(statements, errors);
+            statements.clear();
+        },
+    );
+}
+
+/// Runs `parse_pass` over the passes of `source[start..end]`, calling `after` after each.
+fn passes(
+    source: &str,
+    start: usize,
+    end: usize,
+    statements: &mut Vec<Statement>,
+    errors: &mut Vec<Diagnostic>,
+    mut after: impl FnMut(&mut Vec<Statement>, &mut Vec<Diagnostic>),
+) {
     let Some(text) = source.get(start..end) else {
         return;
     };
@@ -157,6 +193,7 @@ fn parse_into(
             statements,
             errors,
         );
+        after(statements, errors);
     }
 }
 
@@ -353,5 +390,16 @@ mod tests {
         assert_eq!(serial, parallel);
         assert_eq!(parallel.0.len(), 6000);
         assert_eq!(parallel.1.len(), 1);
+
+        // Pass by pass, the same statements and errors come in the same order, each pass's
+        // statements handed over in a vector emptied after it.
+        let (mut statements, mut errors) = (Vec::new(), Vec::new());
+        let mut passes = 0;
+        parse_range_by_pass(&text, 0, text.len(), &mut errors, |pass, _| {
+            passes += 1;
+            statements.append(pass);
+        });
+        assert!(passes > 2, "{passes} passes");
+        assert_eq!((statements, errors), serial);
     }
 }
