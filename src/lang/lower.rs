@@ -62,11 +62,12 @@ pub(crate) fn statement(
     let mut inner = pair.into_inner().peekable();
     let body = cx.next(&mut inner, span)?;
     let kind = match body.as_rule() {
-        Rule::sa_stmt => lower_sa::sa_statement(cx, body)?,
+        // The two big forms are pushed where they are built: a statement is moved once less.
+        Rule::sa_stmt => return lower_sa::sa_statement(cx, body, span, statements),
+        Rule::spd_stmt => return lower_spd::spd_statement(cx, body, span, statements),
         Rule::deleteall_stmt => StatementKind::DeleteAll(lower_sa::delete_all(cx, body)?),
         Rule::flush_stmt => StatementKind::Flush(lower_sa::optional_protocol(cx, body)),
         Rule::dump_stmt => StatementKind::Dump(lower_sa::optional_protocol(cx, body)),
-        Rule::spd_stmt => lower_spd::spd_statement(cx, body)?,
         Rule::spd_tagged_stmt => lower_spd::tagged(cx, body)?,
         Rule::spdflush_stmt => StatementKind::SpdFlush,
         Rule::spddump_stmt => StatementKind::SpdDump,

@@ -11,7 +11,12 @@ use super::sa_checks;
 use super::values::{self, Lowered, OneOrMore};
 
 #[inline]
-pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
+pub(crate) fn sa_statement(
+    cx: Cx,
+    pair: Node<'_>,
+    span: Span,
+    statements: &mut Vec<Statement>,
+) -> Lowered<()> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let command = cx.next(&mut inner, at)?;
@@ -65,13 +70,15 @@ pub(crate) fn sa_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
         _ => {}
     }
     sa_checks::check(&statement, command_text)?;
-    Ok(match command_text {
+    let kind = match command_text {
         "add" => StatementKind::Add(statement),
         "update" => StatementKind::Update(statement),
         "get" => StatementKind::Get(statement),
         "getspi" => StatementKind::GetSpi(statement),
         _ => StatementKind::Delete(statement),
-    })
+    };
+    statements.push(Statement { kind, span });
+    Ok(())
 }
 
 pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {

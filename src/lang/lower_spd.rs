@@ -11,7 +11,12 @@ use super::protocols;
 use super::values::{self, Lowered};
 
 #[inline]
-pub(crate) fn spd_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
+pub(crate) fn spd_statement(
+    cx: Cx,
+    pair: Node<'_>,
+    span: Span,
+    statements: &mut Vec<Statement>,
+) -> Lowered<()> {
     let at = cx.span(&pair);
     let mut inner = pair.into_inner().peekable();
     let command = cx.next(&mut inner, at)?;
@@ -43,11 +48,13 @@ pub(crate) fn spd_statement(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
         policy,
         hwif,
     };
-    Ok(match command.as_str() {
+    let kind = match command.as_str() {
         "spdadd" => StatementKind::SpdAdd(statement),
         "spdupdate" => StatementKind::SpdUpdate(statement),
         _ => StatementKind::SpdDelete(statement),
-    })
+    };
+    statements.push(Statement { kind, span });
+    Ok(())
 }
 
 /// `spdadd tagged "name" policy`.
