@@ -26,15 +26,19 @@ pub struct Script {
 /// naming the file once it holds more than the input limit.
 pub fn read_input(path: Option<&Path>) -> Result<(String, Vec<u8>), String> {
     let limit = MAX_INPUT.load(Ordering::Relaxed);
-    let (name, reader): (String, Box<dyn Read>) = match path {
+    let (name, reader, size): (String, Box<dyn Read>, u64) = match path {
         Some(p) if p.as_os_str() != "-" => {
             let name = p.display().to_string();
             let file = std::fs::File::open(p).map_err(|e| format!("{name}: {e}"))?;
-            (name, Box::new(file))
+            let size = file.metadata().map_or(0, |m| m.len());
+            (name, Box::new(file), size)
         }
-        _ => ("(stdin)".to_string(), Box::new(std::io::stdin().lock())),
+        _ => ("(stdin)".to_string(), Box::new(std::io::stdin().lock()), 0),
     };
-    let mut bytes = Vec::new();
+    // A regular file is read into one buffer of its size (and a byte to see its end), not
+    // one grown as it is read; a file growing meanwhile still reads to its end.
+    let room = usize::try_from(size.min(limit).saturating_add(1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(room);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
