@@ -76,8 +76,9 @@ fn phrase(rule: Rule) -> Phrase {
             10,
         ),
         if_name => main("an interface name", 10),
-        algorithm | alg_encrypt | alg_auth | alg_compress | alg_raw_cpi | flag_e | flag_a
-        | flag_c => main(ALGORITHM, 30),
+        alg_encrypt | alg_auth | alg_compress | alg_raw_cpi | flag_e | flag_a | flag_c => {
+            main(ALGORITHM, 30)
+        }
         alg_name => main("an algorithm name", 10),
         hex_key => main(
             "a key (0x followed by hexadecimal digits, or a \"quoted string\")",

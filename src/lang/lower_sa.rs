@@ -352,12 +352,9 @@ fn bracket_port<'i, I: Iterator<Item = Node<'i>>>(
     }
 }
 
-fn algorithm(cx: Cx, pair: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
-    let at = cx.span(&pair);
-    let alg = pair
-        .into_inner()
-        .next()
-        .ok_or_else(|| Diagnostic::new(at, "internal error: empty algorithm"))?;
+/// One of the rules of `algorithm`, which leaves no node of its own.
+fn algorithm(cx: Cx, alg: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
+    let at = cx.span(&alg);
     let rule = alg.as_rule();
     if rule == Rule::alg_raw_cpi {
         algs.raw_cpi = Some(cx.span(&alg));
