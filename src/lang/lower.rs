@@ -1,7 +1,5 @@
 //! Lowering of parse-tree nodes to `ast` statements: dispatch and the helpers shared by all forms.
 
-use std::iter::Peekable;
-
 use super::tree::{Children, Node};
 
 use super::ast::{AddressFlags, SecurityContext, Span, Spanned, Statement, StatementKind};
@@ -10,7 +8,7 @@ use super::parser::Rule;
 use super::values::{self, Lowered};
 use super::{lower_sa, lower_spd};
 
-pub(crate) type Inner<'i> = Peekable<Children<'i>>;
+pub(crate) type Inner<'i> = Children<'i>;
 
 /// Spans of pairs parsed from `source[base..]`, as offsets into the whole source.
 #[derive(Clone, Copy)]
@@ -59,7 +57,7 @@ pub(crate) fn statement(
 ) -> Lowered<()> {
     let cx = Cx { base };
     let span = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let body = cx.next(&mut inner, span)?;
     let kind = match body.as_rule() {
         // The two big forms are pushed where they are built: a statement is moved once less.
@@ -89,7 +87,7 @@ pub(crate) fn address_flags(inner: &mut Inner<'_>) -> AddressFlags {
 /// `-ctx doi alg "string"`.
 pub(crate) fn security_context(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<SecurityContext>> {
     let span = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let _flag = cx.next(&mut inner, span)?;
     let doi = cx.next(&mut inner, span)?;
     let doi = values::decimal_u8(doi.as_str(), cx.span(&doi), "security context DOI")?;

@@ -17,7 +17,7 @@ const BASE_MINUS_MAX: i64 = 0x3fff_ffff;
 
 pub(crate) fn policy(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<PolicySpec>> {
     let span = cx.span(&pair);
-    let mut inner = pair.into_inner().skip(1).peekable();
+    let mut inner = pair.into_inner().skipping_one();
     let dir = match inner.next().as_ref().map(|p| p.as_str()) {
         Some("in") => Direction::In,
         Some("out") => Direction::Out,
@@ -106,7 +106,7 @@ fn signed(text: &str, span: Span) -> Lowered<i64> {
 /// `proto/mode[/[src-dst][/[level]]]`.
 fn request(cx: Cx, pair: Node<'_>, dir: Direction) -> Lowered<IpsecRequestSpec> {
     let span = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let proto = match inner.next().as_ref().map(|p| p.as_str()) {
         Some("esp") => IpsecProtocol::Esp,
         Some("ah") => IpsecProtocol::Ah,

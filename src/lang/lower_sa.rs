@@ -18,7 +18,7 @@ pub(crate) fn sa_statement(
     statements: &mut Vec<Statement>,
 ) -> Lowered<()> {
     let at = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let command = cx.next(&mut inner, at)?;
     let command_text = command.as_str();
     let flags = lower::address_flags(&mut inner);
@@ -83,7 +83,7 @@ pub(crate) fn sa_statement(
 
 pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {
     let at = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let _command = cx.next(&mut inner, at)?;
     let flags = lower::address_flags(&mut inner);
     let (src, dst, other_pairs) = split_pairs(host_pairs(cx, &mut inner, flags, at)?, None)?;
@@ -311,7 +311,7 @@ fn number_option(
 /// `-natt oai [sport] oar [dport]`.
 fn natt(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<NatTraversal>> {
     let span = cx.span(&pair);
-    let mut inner = pair.into_inner().skip(1).peekable();
+    let mut inner = pair.into_inner().skipping_one();
     let oai = nat_address(cx, &mut inner, span)?;
     let sport = bracket_port(cx, &mut inner)?;
     let oar = nat_address(cx, &mut inner, span)?;
@@ -325,21 +325,14 @@ fn natt(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<NatTraversal>> {
     Ok(Spanned { value, span })
 }
 
-fn nat_address<'i, I: Iterator<Item = Node<'i>>>(
-    cx: Cx,
-    inner: &mut std::iter::Peekable<I>,
-    at: Span,
-) -> Lowered<std::net::IpAddr> {
+fn nat_address<'i>(cx: Cx, inner: &mut Inner<'i>, at: Span) -> Lowered<std::net::IpAddr> {
     let pair = inner
         .next()
         .ok_or_else(|| Diagnostic::new(at, "expected an address after -natt"))?;
     values::address(pair.as_str(), cx.span(&pair))
 }
 
-fn bracket_port<'i, I: Iterator<Item = Node<'i>>>(
-    cx: Cx,
-    inner: &mut std::iter::Peekable<I>,
-) -> Lowered<Option<u16>> {
+fn bracket_port<'i>(cx: Cx, inner: &mut Inner<'i>) -> Lowered<Option<u16>> {
     match inner.next_if(|p| p.as_rule() == Rule::bracket_port) {
         Some(p) => {
             let number = p.into_inner().next();

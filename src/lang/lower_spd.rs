@@ -18,7 +18,7 @@ pub(crate) fn spd_statement(
     statements: &mut Vec<Statement>,
 ) -> Lowered<()> {
     let at = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let command = cx.next(&mut inner, at)?;
     let flags = lower::address_flags(&mut inner);
     let src = selector(cx, cx.next(&mut inner, at)?, flags)?;
@@ -60,7 +60,7 @@ pub(crate) fn spd_statement(
 /// `spdadd tagged "name" policy`.
 pub(crate) fn tagged(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
     let at = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let _spdadd = cx.next(&mut inner, at)?;
     let _tagged = cx.next(&mut inner, at)?;
     let name = cx.next(&mut inner, at)?;
@@ -75,7 +75,7 @@ pub(crate) fn tagged(cx: Cx, pair: Node<'_>) -> Lowered<StatementKind> {
 /// `address[/prefixlen][[port]]`.
 fn selector(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Selector>> {
     let span = cx.span(&pair);
-    let mut inner = pair.into_inner().peekable();
+    let mut inner = pair.into_inner();
     let addr_pair = cx.next(&mut inner, span)?;
     let addr_span = cx.span(&addr_pair);
     let addresses = values::host_addresses(addr_pair.as_str(), addr_span, flags)?;

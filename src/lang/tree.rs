@@ -40,21 +40,21 @@ impl<'i> Tree<'i> {
     }
 
     /// The outermost matches (usually one: the rule that was run).
-    pub fn top(&self) -> Children<'i> {
+    pub fn top(&self) -> Children<'_> {
         Children {
-            text: self.text,
-            toks: self.toks,
+            tree: self,
             index: 0,
             end: self.toks.len(),
         }
     }
 }
 
-/// A matched rule and, through `into_inner`, the rules matched inside it.
+/// A matched rule and, through `into_inner`, the rules matched inside it. Nodes point at
+/// their tree rather than hold its text and tokens: they are copied at every step of
+/// lowering, so they are kept to two words.
 #[derive(Clone, Copy)]
 pub(crate) struct Node<'t> {
-    text: &'t str,
-    toks: &'t [Tok],
+    tree: &'t Tree<'t>,
     index: usize,
 }
 
@@ -77,7 +77,7 @@ impl NodeSpan {
 
 impl<'t> Node<'t> {
     fn tok(&self) -> &'t Tok {
-        &self.toks[self.index]
+        &self.tree.toks[self.index]
     }
 
     pub fn as_rule(&self) -> Rule {
@@ -86,7 +86,7 @@ impl<'t> Node<'t> {
 
     pub fn as_str(&self) -> &'t str {
         let tok = self.tok();
-        self.text.get(tok.start..tok.end).unwrap_or("")
+        self.tree.text.get(tok.start..tok.end).unwrap_or("")
     }
 
     pub fn as_span(&self) -> NodeSpan {
@@ -100,8 +100,7 @@ impl<'t> Node<'t> {
     pub fn into_inner(self) -> Children<'t> {
         let tok = self.tok();
         Children {
-            text: self.text,
-            toks: self.toks,
+            tree: self.tree,
             index: self.index + 1,
             end: tok.next,
         }
@@ -111,27 +110,44 @@ impl<'t> Node<'t> {
 /// The nodes directly inside a node, in order.
 #[derive(Clone)]
 pub(crate) struct Children<'t> {
-    text: &'t str,
-    toks: &'t [Tok],
+    tree: &'t Tree<'t>,
     index: usize,
     end: usize,
+}
+
+impl<'t> Children<'t> {
+    /// The next node if `wanted` says so, else `None` without moving (`Peekable::next_if`
+    /// without keeping a peeked node).
+    pub fn next_if(&mut self, wanted: impl FnOnce(&Node<'t>) -> bool) -> Option<Node<'t>> {
+        let mut ahead = self.clone();
+        let node = ahead.next().filter(wanted)?;
+        *self = ahead;
+        Some(node)
+    }
+
+    /// Passes over the next node.
+    pub fn skipping_one(mut self) -> Self {
+        self.next();
+        self
+    }
 }
 
 impl<'t> Iterator for Children<'t> {
     type Item = Node<'t>;
 
     fn next(&mut self) -> Option<Node<'t>> {
-        if self.index >= self.end || self.index >= self.toks.len() {
-            return None;
-        }
+        let tok = self
+            .tree
+            .toks
+            .get(self.index)
+            .filter(|_| self.index < self.end)?;
         let node = Node {
-            text: self.text,
-            toks: self.toks,
+            tree: self.tree,
             index: self.index,
         };
         // `next` of a closed token is always past it; the `max` keeps a malformed list from
         // looping.
-        self.index = self.toks[self.index].next.max(self.index + 1);
+        self.index = tok.next.max(self.index + 1);
         Some(node)
     }
 }
