@@ -15,7 +15,7 @@ use super::input::Script;
 use super::kernel_algorithms::SaAlgorithms;
 
 /// Pieces of about this many bytes go through the pipeline.
-const PIECE_LEN: usize = 64 * 1024;
+const PIECE_LEN: usize = 256 * 1024;
 
 /// One encoded message and what to do with its reply.
 pub enum Action {
