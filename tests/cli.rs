@@ -269,11 +269,11 @@ fn a_closed_pipe_ends_the_output_quietly() {
 
 /// A `"` inside a word (here an IPv6 scope) opens no quoted string, for the grammar and for
 /// the splitter that cuts big files into pieces alike: the statements after it, well past the
-/// first 64 KiB piece, parse as they are, also those whose quoted keys hold a `;`.
+/// first 256 KiB piece, parse as they are, also those whose quoted keys hold a `;`.
 #[test]
 fn a_quote_inside_a_word_does_not_swallow_the_statements_after_it() {
     let mut script = String::from("spdadd fe80::1%\" fe80::2 any -P out none;\n");
-    for i in 0..3000 {
+    for i in 0..8000 {
         script.push_str(&format!(
             "add 10.0.{}.{} 10.1.0.1 esp {} -E aes-cbc {};\n",
             i / 256,
@@ -287,7 +287,7 @@ fn a_quote_inside_a_word_does_not_swallow_the_statements_after_it() {
             }
         ));
     }
-    assert!(script.len() > 200 * 1024);
+    assert!(script.len() > 512 * 1024);
     let out = setkey(&["-n", "--target", "netbsd", "-f", "-"], &script);
     let stderr = text(&out.stderr);
     let elsewhere: Vec<&str> = stderr
