@@ -350,7 +350,7 @@ fn algorithm(cx: Cx, alg: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
     let at = cx.span(&alg);
     let rule = alg.as_rule();
     if rule == Rule::alg_raw_cpi {
-        algs.raw_cpi = Some(cx.span(&alg));
+        algs.raw_cpi = Some(at);
         return Ok(());
     }
     let mut inner = alg.into_inner();
