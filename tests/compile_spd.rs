@@ -31,7 +31,7 @@ fn policy_spec(
             dir,
             priority: None,
             action: Some(action),
-            requests,
+            requests: requests.into(),
         },
         span: POLICY_SPAN,
     }

@@ -52,7 +52,7 @@ fn bare(dir: Direction) -> PolicySpec {
         dir,
         priority: None,
         action: Some(PolicyAction::Discard),
-        requests: vec![],
+        requests: Requests::new(),
     }
 }
 
@@ -130,13 +130,15 @@ fn with_request(proto: IpsecProtocol, mode: Mode, level: Level) -> PolicySpec {
         dir: Direction::Out,
         priority: None,
         action: Some(PolicyAction::Ipsec),
-        requests: vec![IpsecRequestSpec {
+        requests: [IpsecRequestSpec {
             proto,
             mode,
             endpoints: None,
             level,
             span: span(60, 80),
-        }],
+        }]
+        .into_iter()
+        .collect(),
     }
 }
 

@@ -440,5 +440,9 @@ pub struct PolicySpec {
     pub dir: Direction,
     pub priority: Option<Spanned<Priority>>,
     pub action: Option<PolicyAction>,
-    pub requests: Vec<IpsecRequestSpec>,
+    pub requests: Requests,
 }
+
+/// A policy's requests: the usual one or two are kept in the statement, without a heap
+/// allocation of their own (an SPD statement is smaller than an SA one, so this costs no room).
+pub type Requests = smallvec::SmallVec<[IpsecRequestSpec; 2]>;

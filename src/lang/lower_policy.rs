@@ -34,7 +34,7 @@ pub(crate) fn policy(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<PolicySpec>> {
         "entrust" => PolicyAction::Entrust,
         _ => PolicyAction::Bypass,
     });
-    let mut requests = Vec::new();
+    let mut requests = Requests::new();
     for r in inner {
         requests.push(request(cx, r, dir)?);
     }
