@@ -111,7 +111,7 @@ if [ -n "$c_setkey" ]; then
     c_apply=$(rate "$msgs" "$t6" "$t7")
     c_sad=$(rate "$n" "$t7" "$t8")
     c_spd=$(rate "$n" "$t8" "$t9")
-    echo "BENCH C setkey -f:         $msgs messages in $(elapsed "$t6" "$t7") s = $c_apply msg/s (setkey -f: $(ratio "$apply" "$c_apply")x the C setkey)"
+    echo "BENCH C setkey -f:         $msgs messages in $(elapsed "$t6" "$t7") s = $c_apply msg/s (setkey -f: $(ratio "$apply" "$c_apply")x the C setkey; the floor: $(ratio "$floor" "$c_apply")x, the most any client reaches on this kernel)"
     echo "BENCH C setkey -D:         $n SAs in $(elapsed "$t7" "$t8") s = $c_sad entries/s, peak RSS ${c_sad_kb:-?} KiB (setkey -D: $(ratio "$(rate "$n" "$t3" "$t4")" "$c_sad")x)"
     echo "BENCH C setkey -DP:        $n policies in $(elapsed "$t8" "$t9") s = $c_spd entries/s, peak RSS ${c_spd_kb:-?} KiB (setkey -DP: $(ratio "$(rate "$n" "$t4" "$t5")" "$c_spd")x)"
 fi
