@@ -17,6 +17,19 @@ use super::kernel_algorithms::SaAlgorithms;
 /// Pieces of about this many bytes go through the pipeline.
 const PIECE_LEN: usize = 256 * 1024;
 
+/// `passes` in runs of at least `PIECE_LEN` bytes (the last one may be shorter).
+fn pieces_of(passes: &[(usize, usize)]) -> Vec<&[(usize, usize)]> {
+    let mut pieces = Vec::new();
+    let mut first = 0;
+    for (index, &(_, end)) in passes.iter().enumerate() {
+        if end - passes[first].0 >= PIECE_LEN || index + 1 == passes.len() {
+            pieces.push(&passes[first..=index]);
+            first = index + 1;
+        }
+    }
+    pieces
+}
+
 /// One encoded message and what to do with its reply.
 pub enum Action {
     Send(Vec<u8>),
@@ -44,7 +57,9 @@ pub struct Step {
 /// (an empty list comes back): enough for `-n`, and light on memory.
 pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Result<Vec<Step>, ()> {
     let source = script.text.as_str();
-    let pieces = lang::chunk_ranges(source, source.len() / PIECE_LEN + 1);
+    // The text is cut once, into passes; a piece is a run of them.
+    let passes = lang::pass_ranges(source);
+    let pieces = pieces_of(&passes);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (sender, receiver) = mpsc::sync_channel(2 * workers);
     let (steps, errors) = std::thread::scope(|scope| {
@@ -55,18 +70,12 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
             let pieces = &pieces;
             scope.spawn(move || {
                 let mut compiler = PieceCompiler::new(opts, keep);
-                for (index, &(start, end)) in
-                    pieces.iter().enumerate().skip(worker).step_by(workers)
-                {
+                for (index, piece) in pieces.iter().enumerate().skip(worker).step_by(workers) {
                     let mut errors = Vec::new();
                     let mut steps = Vec::new();
-                    lang::parse_range_by_pass(
-                        source,
-                        start,
-                        end,
-                        &mut errors,
-                        |statements, errors| compiler.compile(statements, &mut steps, errors),
-                    );
+                    lang::parse_passes(source, piece, &mut errors, |statements, errors| {
+                        compiler.compile(statements, &mut steps, errors)
+                    });
                     if sender.send((index, steps, errors)).is_err() {
                         break;
                     }
@@ -273,4 +282,23 @@ pub fn report(script: &Script, errors: &[diag::Diagnostic]) {
     let written = diag::write_rendered(&mut stderr, &script.name, &script.text, errors);
     // Nothing more can be said when stderr is gone.
     let _ = written.and_then(|()| std::io::Write::flush(&mut stderr));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_are_runs_of_passes_of_at_least_the_piece_length() {
+        let pass = PIECE_LEN / 3 + 1;
+        let passes: Vec<(usize, usize)> = (0..10).map(|i| (i * pass, (i + 1) * pass)).collect();
+        let pieces = pieces_of(&passes);
+        assert_eq!(
+            pieces.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [3, 3, 3, 1]
+        );
+        assert_eq!(pieces.concat(), passes);
+        assert_eq!(pieces_of(&[(0, 0)]), [&[(0, 0)][..]]);
+        assert!(pieces_of(&[]).is_empty());
+    }
 }

@@ -21,4 +21,4 @@ mod values;
 
 pub use ast::*;
 pub use diag::Diagnostic;
-pub use parser::{chunk_ranges, parse, parse_partial, parse_range, parse_range_by_pass};
+pub use parser::{chunk_ranges, parse, parse_partial, parse_passes, parse_range, pass_ranges};

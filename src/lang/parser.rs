@@ -146,21 +146,24 @@ fn parse_into(
     passes(source, start, end, statements, errors, |_, _| {});
 }
 
-/// Parses `source[start..end]` (whole statements) a pass at a time and hands the statements
-/// of each pass, in order, to `each`, which may take them: one vector serves every pass, so
-/// the statements stay in the processor's cache from parsing to their use.
-pub fn parse_range_by_pass(
+/// The passes of `source`: ranges of whole statements of about `PASS_LEN` bytes each, in order.
+pub fn pass_ranges(source: &str) -> Vec<(usize, usize)> {
+    chunk_ranges(source, source.len() / PASS_LEN + 1)
+}
+
+/// Parses the passes `ranges` of `source` (from `pass_ranges`) in order and hands the
+/// statements of each to `each`, which may take them: one vector serves every pass, so the
+/// statements stay in the processor's cache from parsing to their use.
+pub fn parse_passes(
     source: &str,
-    start: usize,
-    end: usize,
+    ranges: &[(usize, usize)],
     errors: &mut Vec<Diagnostic>,
     mut each: impl FnMut(&mut Vec<Statement>, &mut Vec<Diagnostic>),
 ) {
     let mut statements = Vec::new();
-    passes(
+    run_passes(
         source,
-        start,
-        end,
+        ranges,
         &mut statements,
         errors,
         |statements, errors| {
@@ -177,22 +180,34 @@ fn passes(
     end: usize,
     statements: &mut Vec<Statement>,
     errors: &mut Vec<Diagnostic>,
-    mut after: impl FnMut(&mut Vec<Statement>, &mut Vec<Diagnostic>),
+    after: impl FnMut(&mut Vec<Statement>, &mut Vec<Diagnostic>),
 ) {
     let Some(text) = source.get(start..end) else {
         return;
     };
+    let ranges: Vec<(usize, usize)> = pass_ranges(text)
+        .into_iter()
+        .map(|(from, to)| (start + from, start + to))
+        .collect();
+    run_passes(source, &ranges, statements, errors, after);
+}
+
+/// Runs `parse_pass` over `ranges` of `source`, calling `after` after each.
+fn run_passes(
+    source: &str,
+    ranges: &[(usize, usize)],
+    statements: &mut Vec<Statement>,
+    errors: &mut Vec<Diagnostic>,
+    mut after: impl FnMut(&mut Vec<Statement>, &mut Vec<Diagnostic>),
+) {
+    let len = match (ranges.first(), ranges.last()) {
+        (Some(first), Some(last)) => last.1.saturating_sub(first.0),
+        _ => return,
+    };
     // About one token for every 4 bytes: reserved once, the buffer rarely grows.
-    let mut toks = Vec::with_capacity(text.len().min(2 * PASS_LEN) / 4);
-    for (from, to) in chunk_ranges(text, text.len() / PASS_LEN + 1) {
-        parse_pass(
-            source,
-            start + from,
-            start + to,
-            &mut toks,
-            statements,
-            errors,
-        );
+    let mut toks = Vec::with_capacity(len.min(2 * PASS_LEN) / 4);
+    for &(start, end) in ranges {
+        parse_pass(source, start, end, &mut toks, statements, errors);
         after(statements, errors);
     }
 }
@@ -395,7 +410,7 @@ mod tests {
         // statements handed over in a vector emptied after it.
         let (mut statements, mut errors) = (Vec::new(), Vec::new());
         let mut passes = 0;
-        parse_range_by_pass(&text, 0, text.len(), &mut errors, |pass, _| {
+        parse_passes(&text, &pass_ranges(&text), &mut errors, |pass, _| {
             passes += 1;
             statements.append(pass);
         });
