@@ -39,6 +39,7 @@ pub fn read_input(path: Option<&Path>) -> Result<(String, Vec<u8>), String> {
     // one grown as it is read; a file growing meanwhile still reads to its end.
     let room = usize::try_from(size.min(limit).saturating_add(1)).unwrap_or(0);
     let mut bytes = Vec::with_capacity(room);
+    setkey::kernel::prefer_huge_pages(&mut bytes);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

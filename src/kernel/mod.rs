@@ -1,6 +1,10 @@
-//! Kernel I/O: the PF_KEY socket. The only OS-specific (`cfg(target_os)`) code of the project.
+//! Kernel I/O: the PF_KEY socket, and memory hints for big input buffers. The only
+//! OS-specific (`cfg(target_os)`) code of the project.
 
+mod memory;
 mod socket;
+
+pub use memory::prefer_huge_pages;
 
 pub use socket::{PfKeySocket, ReceivedHeader, BATCH_MAX};
 
