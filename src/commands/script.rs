@@ -56,52 +56,8 @@ pub struct Step {
 /// source order) printed to stderr. With `keep` false the steps are checked and dropped
 /// (an empty list comes back): enough for `-n`, and light on memory.
 pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Result<Vec<Step>, ()> {
-    let source = script.text.as_str();
-    // The text is cut once, into passes; a piece is a run of them.
-    let passes = lang::pass_ranges(source);
-    let pieces = pieces_of(&passes);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (sender, receiver) = mpsc::sync_channel(2 * workers);
-    let (steps, errors) = std::thread::scope(|scope| {
-        // Workers take the pieces in turn and parse, compile and encode them; this thread
-        // puts the results back in order.
-        for worker in 0..workers {
-            let sender = sender.clone();
-            let pieces = &pieces;
-            scope.spawn(move || {
-                let mut compiler = PieceCompiler::new(opts, keep);
-                for (index, piece) in pieces.iter().enumerate().skip(worker).step_by(workers) {
-                    let mut errors = Vec::new();
-                    let mut steps = Vec::new();
-                    lang::parse_passes(source, piece, &mut errors, |statements, errors| {
-                        compiler.compile(statements, &mut steps, errors)
-                    });
-                    if sender.send((index, steps, errors)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(sender);
-        let mut steps = Vec::new();
-        let mut errors = ErrorLog::new(MAX_ERRORS.load(Ordering::Relaxed));
-        let mut waiting = BTreeMap::new();
-        let mut next = 0;
-        for (index, piece_steps, piece_errors) in receiver {
-            waiting.insert(index, (piece_steps, piece_errors));
-            while let Some((mut piece_steps, piece_errors)) = waiting.remove(&next) {
-                next += 1;
-                errors.add(piece_errors);
-                if !errors.has_errors() {
-                    steps.append(&mut piece_steps);
-                } else {
-                    // Nothing is sent once there is an error: keep no steps.
-                    steps = Vec::new();
-                }
-            }
-        }
-        (steps, errors)
-    });
+    let Collector { steps, errors, .. } = compile_pieces(&script.text, opts, keep, workers);
     // Warnings come with the errors, or alone before anything is sent.
     report(script, &errors.kept);
     for (count, what) in [
@@ -119,6 +75,89 @@ pub fn compile_script(script: &Script, opts: &CompileOptions, keep: bool) -> Res
         return Err(());
     }
     Ok(steps)
+}
+
+/// The steps and errors of `source`, compiled on `workers` threads (this one alone for 1).
+fn compile_pieces(source: &str, opts: &CompileOptions, keep: bool, workers: usize) -> Collector {
+    // The text is cut once, into passes; a piece is a run of them.
+    let passes = lang::pass_ranges(source);
+    let pieces = pieces_of(&passes);
+    let compile_piece = |compiler: &mut PieceCompiler<'_>, piece: &[(usize, usize)]| {
+        let mut errors = Vec::new();
+        let mut steps = Vec::new();
+        lang::parse_passes(source, piece, &mut errors, |statements, errors| {
+            compiler.compile(statements, &mut steps, errors)
+        });
+        (steps, errors)
+    };
+    let mut collector = Collector::new();
+    if workers == 1 || pieces.len() == 1 {
+        // One core (or one piece): this thread does it all, with no hand-over.
+        let mut compiler = PieceCompiler::new(opts, keep);
+        for (index, piece) in pieces.iter().enumerate() {
+            let (steps, errors) = compile_piece(&mut compiler, piece);
+            collector.add(index, steps, errors);
+        }
+    } else {
+        let (sender, receiver) = mpsc::sync_channel(2 * workers);
+        std::thread::scope(|scope| {
+            // Workers take the pieces in turn and parse, compile and encode them; this thread
+            // puts the results back in order.
+            for worker in 0..workers {
+                let sender = sender.clone();
+                let pieces = &pieces;
+                scope.spawn(move || {
+                    let mut compiler = PieceCompiler::new(opts, keep);
+                    for (index, piece) in pieces.iter().enumerate().skip(worker).step_by(workers) {
+                        let (steps, errors) = compile_piece(&mut compiler, piece);
+                        if sender.send((index, steps, errors)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(sender);
+            for (index, steps, errors) in receiver {
+                collector.add(index, steps, errors);
+            }
+        });
+    }
+    collector
+}
+
+/// The results of the pieces, taken in any order and kept in source order.
+struct Collector {
+    steps: Vec<Step>,
+    errors: ErrorLog,
+    /// Results that came before those of an earlier piece.
+    waiting: BTreeMap<usize, (Vec<Step>, Vec<Diagnostic>)>,
+    next: usize,
+}
+
+impl Collector {
+    fn new() -> Self {
+        Collector {
+            steps: Vec::new(),
+            errors: ErrorLog::new(MAX_ERRORS.load(Ordering::Relaxed)),
+            waiting: BTreeMap::new(),
+            next: 0,
+        }
+    }
+
+    /// The steps and errors of piece `index`.
+    fn add(&mut self, index: usize, steps: Vec<Step>, errors: Vec<Diagnostic>) {
+        self.waiting.insert(index, (steps, errors));
+        while let Some((mut steps, errors)) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            self.errors.add(errors);
+            if !self.errors.has_errors() {
+                self.steps.append(&mut steps);
+            } else {
+                // Nothing is sent once there is an error: keep no steps.
+                self.steps = Vec::new();
+            }
+        }
+    }
 }
 
 /// The most errors printed unless `--max-errors` says otherwise (0: all).
@@ -300,5 +339,61 @@ mod tests {
         assert_eq!(pieces.concat(), passes);
         assert_eq!(pieces_of(&[(0, 0)]), [&[(0, 0)][..]]);
         assert!(pieces_of(&[]).is_empty());
+    }
+
+    /// What a script compiles to, by statement: the encoded bytes of each step, and each
+    /// error with its span.
+    type Outcome = (Vec<(Span, Vec<u8>)>, Vec<(Span, String)>);
+
+    fn outcome(source: &str, workers: usize) -> Outcome {
+        let opts = CompileOptions {
+            dialect: pfkey::Dialect::NetBsd,
+            pid: 1,
+            linux_fwd_copy: false,
+            interface_index: |_| None,
+            require_interfaces: false,
+        };
+        let Collector { steps, errors, .. } = compile_pieces(source, &opts, true, workers);
+        let steps = steps
+            .into_iter()
+            .map(|step| match step.action {
+                Action::Send(bytes) => (step.statement, bytes),
+                _ => (step.statement, Vec::new()),
+            })
+            .collect();
+        let errors = errors
+            .kept
+            .into_iter()
+            .map(|d| (d.span, d.message))
+            .collect();
+        (steps, errors)
+    }
+
+    #[test]
+    fn one_thread_or_several_compile_a_script_alike() {
+        let mut good = String::new();
+        for i in 0..12_000 {
+            good += &format!(
+                "add 10.0.{}.{} 10.1.0.1 esp 0x{:x} -E null;\nspdadd 10.0.0.{}/32 10.1.0.0/16 any -P out none;\n",
+                i / 256 % 256,
+                i % 256,
+                i + 0x100,
+                i % 256
+            );
+        }
+        assert!(pieces_of(&lang::pass_ranges(&good)).len() >= 3);
+        let one = outcome(&good, 1);
+        assert_eq!(one.0.len(), 24_000);
+        assert!(one.1.is_empty());
+        // Errors early, in the middle and at the end: reported in order, and no steps kept.
+        let bad =
+            format!("add 10.0.0.1 10.1.0.1 espp 1;\n{good}spdadd x;\n{good}flush esp-old-new;\n");
+        let bad_one = outcome(&bad, 1);
+        assert_eq!(bad_one.1.len(), 3);
+        assert!(bad_one.0.is_empty());
+        for workers in [2, 3] {
+            assert_eq!(outcome(&good, workers), one, "{workers} workers");
+            assert_eq!(outcome(&bad, workers), bad_one, "{workers} workers");
+        }
     }
 }
