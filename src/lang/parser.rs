@@ -123,8 +123,9 @@ pub fn chunk_ranges(source: &str, pieces: usize) -> Vec<(usize, usize)> {
 }
 
 /// One pass of the grammar covers about this many bytes, so that its tokens stay in the
-/// processor's cache.
-const PASS_LEN: usize = 16 * 1024;
+/// processor's cache. Measured on `-n -f` of 100,000 statements: 32 and 64 KiB took about
+/// 4% less CPU than 16 KiB, 256 KiB more; the instructions are the same.
+const PASS_LEN: usize = 32 * 1024;
 
 /// Parses the statements of `source[start..end]`, which holds whole statements.
 pub fn parse_range(source: &str, start: usize, end: usize) -> (Vec<Statement>, Vec<Diagnostic>) {
