@@ -77,8 +77,37 @@ pub const MOBILITY_HEADER: u8 = 135;
 
 /// The IP protocol number of a name (ASCII case-insensitive, like /etc/protocols aliases).
 pub fn by_name(name: &str) -> Option<u8> {
+    // Length and first letter first: most entries are passed over with two cheap tests.
+    let first = name.as_bytes().first()?.to_ascii_lowercase();
     PROTOCOLS
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .find(|(n, _)| {
+            n.len() == name.len()
+                && n.as_bytes().first() == Some(&first)
+                && n.eq_ignore_ascii_case(name)
+        })
         .map(|&(_, number)| number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_and_alias_is_found_in_any_case() {
+        for &(name, number) in PROTOCOLS {
+            // The first entry of a name wins, as in /etc/protocols.
+            let first = PROTOCOLS.iter().find(|(n, _)| *n == name).map(|p| p.1);
+            assert_eq!(by_name(name), first, "{name}");
+            assert_eq!(first, Some(number), "{name} is listed once");
+            assert_eq!(by_name(&name.to_ascii_uppercase()), Some(number), "{name}");
+        }
+        assert_eq!(by_name("Tcp"), Some(6));
+        assert_eq!(by_name("IcMp6"), Some(58));
+        for unknown in [
+            "", "t", "tc", "tcpp", "xcp", "any", "6", "tcp\0", "\u{e9}sp",
+        ] {
+            assert_eq!(by_name(unknown), None, "{unknown:?}");
+        }
+    }
 }
