@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds the C setkey of ipsec-tools for Linux, to be measured next to this one:
+#   bench/c-setkey.sh SRC OUT
+# SRC is an ipsec-tools source tree with its configure.ac (0.8 or later, e.g. a checkout of
+# a Linux distribution's ipsec-tools); OUT receives
+#   setkey-static   linked statically: C_SETKEY for vm-tests/linux/run.sh (copied into the VM)
+#   setkey          linked dynamically
+#   c-setkey-rump   `setkey` on the PF_KEY of the NetBSD rump kernel (../shared/netbsd-rump or
+#                   $NETBSD_RUMP_DIR) through vm-tests/netbsd-rump's shim: C_SETKEY for
+#                   bench/run.sh on a host without PF_KEY (the C tool opens PF_KEY even for -n).
+#                   It starts that kernel on first use; OUT/rump-stop stops it.
+# Needs autoconf, automake, libtool, bison, flex, OpenSSL headers and a C compiler (Debian:
+# apt-get install -y autoconf automake libtool bison flex libssl-dev gcc).
+set -euo pipefail
+[ $# -eq 2 ] || { echo "usage: $0 SRC OUT" >&2; exit 2; }
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "$1" && pwd)
+mkdir -p "$2"
+out=$(cd "$2" && pwd)
+build=$(mktemp -d /tmp/c-setkey-build.XXXXXX)
+trap 'rm -rf "$build"' EXIT
+cp -a "$src"/. "$build"
+cd "$build"
+[ -x configure ] || ./bootstrap >/dev/null 2>&1
+# No readline (so nothing else is linked in), no SELinux contexts; -O2, as distributions build it.
+./configure --without-readline --disable-shared --enable-static \
+    --enable-security-context=no >/dev/null
+make -C src/libipsec >/dev/null
+make -C src/setkey >/dev/null
+cp src/setkey/setkey "$out/setkey"
+rm -f src/setkey/setkey
+make -C src/setkey LDFLAGS=-all-static >/dev/null 2>&1
+cp src/setkey/setkey "$out/setkey-static"
+
+kernel=${NETBSD_RUMP_DIR:-$top/../shared/netbsd-rump}
+if [ ! -x "$kernel/bin/rump_server" ]; then
+    echo "no rump kernel at $kernel: built setkey and setkey-static only"
+    exit 0
+fi
+kernel=$(cd "$kernel" && pwd)
+# The kernel's libraries; a copy that flattened a symlink into a small file naming its
+# target gets the link back (as vm-tests/netbsd-rump/run.sh does).
+mkdir -p "$out/lib"
+for f in "$kernel"/lib/*; do
+    name=$(basename "$f")
+    if [ ! -L "$f" ] && [ "$(stat -c %s "$f")" -lt 256 ] && target=$(tr -d '\n' <"$f") &&
+        [ -f "$kernel/lib/$target" ]; then
+        ln -sfn "$target" "$out/lib/$name"
+    else
+        ln -sfn "$f" "$out/lib/$name"
+    fi
+done
+cc -O2 -Wall -Wextra -Werror -I"$kernel/include" -shared -fPIC -o "$out/pfkey-rump.so" \
+    "$top/vm-tests/netbsd-rump/shim/pfkey-rump.c" "$kernel/lib/librumpclient_pic.a" -ldl -lpthread
+cat >"$out/c-setkey-rump" <<EOF
+#!/bin/sh
+# The C setkey on the NetBSD rump kernel's PF_KEY; the kernel is started on first use.
+export RUMP_SERVER=unix://$out/rump.sock
+if [ ! -S "$out/rump.sock" ]; then
+    LD_LIBRARY_PATH=$out/lib "$kernel/bin/rump_server" -lrumpvfs -lrumpdev -lrumpnet \\
+        -lrumpkern_z -lrumpkern_crypto -lrumpdev_opencrypto -lrumpnet_net -lrumpnet_netinet \\
+        -lrumpnet_netinet6 -lrumpnet_netipsec "\$RUMP_SERVER" >/dev/null 2>&1 || exit 1
+fi
+LD_PRELOAD=$out/pfkey-rump.so exec "$out/setkey" "\$@"
+EOF
+cat >"$out/rump-stop" <<EOF
+#!/bin/sh
+pkill -f "rump_server .*unix://$out/rump.sock" ; rm -f "$out/rump.sock"
+EOF
+chmod +x "$out/c-setkey-rump" "$out/rump-stop"
+echo "built $out/setkey-static, $out/setkey and $out/c-setkey-rump"
