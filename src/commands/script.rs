@@ -1,6 +1,7 @@
 //! Parse, compile and encode a whole script up front, so that nothing is sent unless all of it
-//! is valid. Pieces of the text are parsed, compiled and encoded on a thread per core, and only
-//! the encoded messages are kept, so memory stays small for big scripts.
+//! is valid. Pieces of the text are parsed, compiled and encoded on a thread per core (with
+//! one core, on the calling thread), and only the encoded messages are kept, so memory stays
+//! small for big scripts.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
