@@ -38,18 +38,7 @@ if [ ! -x "$kernel/bin/rump_server" ]; then
     exit 0
 fi
 kernel=$(cd "$kernel" && pwd)
-# The kernel's libraries; a copy that flattened a symlink into a small file naming its
-# target gets the link back (as vm-tests/netbsd-rump/run.sh does).
-mkdir -p "$out/lib"
-for f in "$kernel"/lib/*; do
-    name=$(basename "$f")
-    if [ ! -L "$f" ] && [ "$(stat -c %s "$f")" -lt 256 ] && target=$(tr -d '\n' <"$f") &&
-        [ -f "$kernel/lib/$target" ]; then
-        ln -sfn "$target" "$out/lib/$name"
-    else
-        ln -sfn "$f" "$out/lib/$name"
-    fi
-done
+sh "$top/vm-tests/netbsd-rump/link-libs.sh" "$kernel" "$out/lib"
 cc -O2 -Wall -Wextra -Werror -I"$kernel/include" -shared -fPIC -o "$out/pfkey-rump.so" \
     "$top/vm-tests/netbsd-rump/shim/pfkey-rump.c" "$kernel/lib/librumpclient_pic.a" -ldl -lpthread
 cat >"$out/c-setkey-rump" <<EOF

@@ -37,18 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The kernel's libraries; where a copy flattened a symlink into a small file holding the
-# target's name, the link is made again.
-mkdir -p "$work/lib"
-for f in "$kernel"/lib/*; do
-    name=$(basename "$f")
-    if [ ! -L "$f" ] && [ "$(stat -c %s "$f")" -lt 256 ] && target=$(tr -d '\n' <"$f") &&
-        [ -f "$kernel/lib/$target" ]; then
-        ln -s "$target" "$work/lib/$name"
-    else
-        ln -s "$f" "$work/lib/$name"
-    fi
-done
+sh "$here/link-libs.sh" "$kernel" "$work/lib"
 
 echo "== building the PF_KEY shim and setkey"
 cflags=(-O2 -Wall -Wextra -Werror -I"$kernel/include")
