@@ -7,8 +7,7 @@ const HUGE_HINT_MIN: usize = 4 << 20;
 /// request (Linux: `madvise(MADV_HUGEPAGE)`, honoured when transparent huge pages are set to
 /// `madvise` or `always`). Reading a big file into fresh memory then takes a page fault per
 /// 2 MiB instead of one per 4 KiB. Only a hint: the contents and the allocation are unchanged,
-/// and where the OS has no such request (FreeBSD promotes to superpages by itself) it does
-/// nothing.
+/// and on an OS without such a request it does nothing.
 pub fn prefer_huge_pages(buffer: &mut Vec<u8>) {
     if buffer.capacity() < HUGE_HINT_MIN {
         return;
