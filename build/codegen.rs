@@ -1,6 +1,8 @@
 //! Turns pest's optimized rules for `grammar.pest` into plain Rust functions over a `Machine`,
 //! following the semantics of pest's own generated parser rule by rule (implicit whitespace,
-//! atomicity, silent rules, lookahead), so both parsers produce the same tokens.
+//! atomicity, silent rules, lookahead), so both parsers produce the same tokens. Where pest
+//! tracks atomicity and lookahead at run time, each rule is generated once for every context
+//! it is called in, so that whether it leaves a token or skips whitespace is decided here.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -31,6 +33,80 @@ const INLINE_BODY_MAX: usize = 400;
 /// A set of bytes, one flag per byte value.
 type ByteSet = [bool; 256];
 
+/// Pest's atomicity: whether implicit whitespace is skipped, whether inner rules leave tokens.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Atomicity {
+    Atomic,
+    CompoundAtomic,
+    NonAtomic,
+}
+
+/// What a rule is called in: its caller's atomicity and whether under a lookahead (`&e`,
+/// `!e`), where no rule leaves a token.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+struct Context {
+    atomicity: Atomicity,
+    lookahead: bool,
+}
+
+impl Context {
+    /// Where a parse starts.
+    const ENTRY: Context = Context {
+        atomicity: Atomicity::NonAtomic,
+        lookahead: false,
+    };
+
+    fn with(self, atomicity: Atomicity) -> Context {
+        Context { atomicity, ..self }
+    }
+
+    fn looking_ahead(self) -> Context {
+        Context {
+            lookahead: true,
+            ..self
+        }
+    }
+
+    /// The context inside a rule of type `ty` called here, and whether the rule leaves a
+    /// token (that of an atomic rule is seen from outside it, the others' from inside).
+    fn enter(self, ty: RuleType) -> (Context, bool) {
+        match ty {
+            RuleType::Silent => (self, false),
+            RuleType::Normal => (self, self.visible()),
+            RuleType::Atomic => (self.with(Atomicity::Atomic), self.visible()),
+            RuleType::CompoundAtomic => {
+                let inner = self.with(Atomicity::CompoundAtomic);
+                (inner, inner.visible())
+            }
+            RuleType::NonAtomic => {
+                let inner = self.with(Atomicity::NonAtomic);
+                (inner, inner.visible())
+            }
+        }
+    }
+
+    /// Whether a rule matched here leaves a token.
+    fn visible(self) -> bool {
+        !self.lookahead && self.atomicity != Atomicity::Atomic
+    }
+
+    fn skips_whitespace(self) -> bool {
+        self.atomicity == Atomicity::NonAtomic
+    }
+
+    /// The suffix of the function name of a rule generated for this context.
+    fn suffix(self) -> &'static str {
+        match (self.atomicity, self.lookahead) {
+            (Atomicity::NonAtomic, false) => "",
+            (Atomicity::Atomic, false) => "_atomic",
+            (Atomicity::CompoundAtomic, false) => "_compound",
+            (Atomicity::NonAtomic, true) => "_ahead",
+            (Atomicity::Atomic, true) => "_atomic_ahead",
+            (Atomicity::CompoundAtomic, true) => "_compound_ahead",
+        }
+    }
+}
+
 struct Generator {
     defined: HashSet<String>,
     uses_eoi: bool,
@@ -38,6 +114,8 @@ struct Generator {
     rules: HashMap<String, (RuleType, OptimizedExpr)>,
     /// The byte sets the generated code tests, emitted as `CLASS_<index>` tables.
     tables: RefCell<Vec<ByteSet>>,
+    /// The rules called so far, each in the contexts it is called in: each is generated once.
+    called: RefCell<Vec<(String, Context)>>,
 }
 
 impl Generator {
@@ -55,6 +133,7 @@ impl Generator {
             uses_eoi,
             rules,
             tables: RefCell::new(Vec::new()),
+            called: RefCell::new(Vec::new()),
         }
     }
 
@@ -138,9 +217,20 @@ impl Generator {
 
     fn source(&self, rules: &[OptimizedRule]) -> Result<String, String> {
         let mut out = String::new();
-        out.push_str(&self.skip_function());
+        let by_name: HashMap<&str, &OptimizedRule> =
+            rules.iter().map(|r| (r.name.as_str(), r)).collect();
+        // Every rule can be run from the start; the others are generated as they are called.
         for rule in rules {
-            let body = self.rule_body(rule)?;
+            self.call(&rule.name, Context::ENTRY);
+        }
+        let mut next = 0;
+        loop {
+            let Some((name, cx)) = self.called.borrow().get(next).cloned() else {
+                break;
+            };
+            next += 1;
+            let rule = by_name[name.as_str()];
+            let body = self.rule_body(rule, cx)?;
             let inline = if body.len() <= INLINE_BODY_MAX {
                 "#[inline]\n"
             } else {
@@ -148,8 +238,8 @@ impl Generator {
             };
             let _ = writeln!(
                 out,
-                "#[allow(non_snake_case, clippy::all)]\n{inline}fn r_{}(m: &mut Machine<'_>) -> bool {{\n    {body}\n}}\n",
-                rule.name,
+                "#[allow(non_snake_case, clippy::all)]\n{inline}fn r_{name}{}(m: &mut Machine<'_>) -> bool {{\n    {body}\n}}\n",
+                cx.suffix(),
             );
         }
         out.push_str(&self.dispatch(rules));
@@ -157,57 +247,60 @@ impl Generator {
         Ok(out)
     }
 
-    /// The implicit whitespace between tokens of non-atomic rules.
-    fn skip_function(&self) -> String {
-        let ws = self.defined.contains("WHITESPACE");
-        let comment = self.defined.contains("COMMENT");
-        let ws_call = self.guarded_call("WHITESPACE");
-        let comment_call = self.guarded_call("COMMENT");
-        let body = match (ws, comment) {
-            (false, false) => String::new(),
-            (true, false) => format!("while {ws_call} {{}}"),
-            (false, true) => format!("while {comment_call} {{}}"),
-            (true, true) => {
-                format!(
-                    "while {ws_call} {{}}\n        while {comment_call} {{ while {ws_call} {{}} }}"
-                )
-            }
-        };
-        format!(
-            "#[inline(always)]\nfn skip(m: &mut Machine<'_>) -> bool {{\n    if m.atomicity == Atomicity::NonAtomic {{\n        {body}\n    }}\n    true\n}}\n\n"
-        )
+    /// A call of the rule `name` in `cx`, whose function is then generated.
+    fn call(&self, name: &str, cx: Context) -> String {
+        let mut called = self.called.borrow_mut();
+        if !called.iter().any(|(n, c)| n == name && *c == cx) {
+            called.push((name.to_string(), cx));
+        }
+        format!("r_{name}{}(m)", cx.suffix())
     }
 
-    fn rule_body(&self, rule: &OptimizedRule) -> Result<String, String> {
-        let name = &rule.name;
-        let atomic_body = matches!(rule.ty, RuleType::Atomic | RuleType::CompoundAtomic);
-        let mut body = self.expr(&rule.expr, atomic_body)?;
-        if !atomic_body && (name == "WHITESPACE" || name == "COMMENT") {
-            body = format!(
-                "m.atomic(Atomicity::Atomic, |m| {})",
-                self.expr(&rule.expr, true)?
-            );
+    /// The implicit whitespace between tokens, in a context that skips it.
+    fn skip(&self, cx: Context) -> String {
+        let call = |name: &str| {
+            self.defined
+                .contains(name)
+                .then(|| self.guarded_call(name, cx))
+        };
+        match (call("WHITESPACE"), call("COMMENT")) {
+            (None, None) => "true".to_string(),
+            (Some(ws_call), None) => format!("{{ while {ws_call} {{}} true }}"),
+            (None, Some(comment_call)) => format!("{{ while {comment_call} {{}} true }}"),
+            (Some(ws_call), Some(comment_call)) => format!(
+                "{{ while {ws_call} {{}} while {comment_call} {{ while {ws_call} {{}} }} true }}"
+            ),
         }
-        Ok(match rule.ty {
-            RuleType::Normal => format!("m.rule(Rule::{name}, |m| {body})"),
-            RuleType::Silent => body,
-            RuleType::Atomic => {
-                format!("m.rule(Rule::{name}, |m| m.atomic(Atomicity::Atomic, |m| {body}))")
-            }
-            RuleType::CompoundAtomic => {
-                format!("m.atomic(Atomicity::CompoundAtomic, |m| m.rule(Rule::{name}, |m| {body}))")
-            }
-            RuleType::NonAtomic => {
-                format!("m.atomic(Atomicity::NonAtomic, |m| m.rule(Rule::{name}, |m| {body}))")
-            }
+    }
+
+    /// A rule's body in `cx`, with its token when it leaves one there.
+    fn rule_body(&self, rule: &OptimizedRule, cx: Context) -> Result<String, String> {
+        let name = &rule.name;
+        let (inner, visible) = cx.enter(rule.ty);
+        // Pest matches implicit whitespace and comments atomically.
+        let written_atomic = matches!(rule.ty, RuleType::Atomic | RuleType::CompoundAtomic);
+        let body_cx = if !written_atomic && (name == "WHITESPACE" || name == "COMMENT") {
+            inner.with(Atomicity::Atomic)
+        } else {
+            inner
+        };
+        let body = self.expr(&rule.expr, body_cx)?;
+        Ok(if visible {
+            format!("m.token(Rule::{name}, |m| {body})")
+        } else {
+            body
         })
     }
 
-    /// One expression as a Rust `bool` expression; `atomic` says whether the rule it is in
-    /// was written atomic (no implicit whitespace generated between its tokens).
-    fn expr(&self, expr: &OptimizedExpr, atomic: bool) -> Result<String, String> {
+    /// One expression as a Rust `bool` expression, in context `cx`.
+    fn expr(&self, expr: &OptimizedExpr, cx: Context) -> Result<String, String> {
         use OptimizedExpr::*;
-        let gap = if atomic { " && " } else { " && skip(m) && " };
+        let skips = cx.skips_whitespace();
+        let gap = if skips {
+            format!(" && {} && ", self.skip(cx))
+        } else {
+            " && ".to_string()
+        };
         if let Some(set) = self.class_of(expr, 0) {
             if !matches!(expr, Str(_) | Range(..)) {
                 return Ok(format!("m.class(&{})", self.table(&set)));
@@ -218,15 +311,21 @@ impl Generator {
             Str(s) => format!("m.string({s:?}.as_bytes())"),
             Insens(s) => format!("m.insensitive({s:?}.as_bytes())"),
             Range(lo, hi) => range(lo, hi)?,
-            Ident(name) => self.ident(name)?,
-            PosPred(e) => format!("m.lookahead(true, |m| {})", self.expr(e, atomic)?),
-            NegPred(e) => format!("m.lookahead(false, |m| {})", self.expr(e, atomic)?),
+            Ident(name) => self.ident(name, cx)?,
+            PosPred(e) => format!(
+                "m.lookahead(true, |m| {})",
+                self.expr(e, cx.looking_ahead())?
+            ),
+            NegPred(e) => format!(
+                "m.lookahead(false, |m| {})",
+                self.expr(e, cx.looking_ahead())?
+            ),
             Seq(..) => {
                 let parts = flatten(expr, true)
                     .into_iter()
-                    .map(|e| self.expr(e, atomic))
+                    .map(|e| self.expr(e, cx))
                     .collect::<Result<Vec<_>, _>>()?;
-                format!("m.sequence(|m| {})", parts.join(gap))
+                format!("m.sequence(|m| {})", parts.join(&gap))
             }
             Choice(..) => {
                 // Runs of one-byte alternatives become one table lookup (only next to each
@@ -244,7 +343,7 @@ impl Generator {
                     if let Some(set) = class_run.take() {
                         parts.push(format!("m.class(&{})", self.table(&set)));
                     }
-                    let code = self.expr(e, atomic)?;
+                    let code = self.expr(e, cx)?;
                     match (self.guard_of(e), &mut guarded_run) {
                         (Some(set), Some((run_set, run))) if *run_set == set => run.push(code),
                         (Some(set), _) => {
@@ -263,17 +362,20 @@ impl Generator {
                 }
                 format!("({})", parts.join(" || "))
             }
-            Opt(e) => format!("{{ let _ = {}; true }}", self.guarded(e, atomic)?),
-            Rep(e) if atomic && self.class_of(e, 0).is_some() => {
+            Opt(e) => format!("{{ let _ = {}; true }}", self.guarded(e, cx)?),
+            Rep(e) if !skips && self.class_of(e, 0).is_some() => {
                 let set = self.class_of(e, 0).unwrap_or([false; 256]);
                 format!("m.skip_while(&{})", self.table(&set))
             }
             Rep(e) => {
-                let e = self.guarded(e, atomic)?;
-                if atomic {
-                    format!("{{ while {e} {{}} true }}")
+                let e = self.guarded(e, cx)?;
+                if skips {
+                    format!(
+                        "{{ if {e} {{ while m.sequence(|m| {} && {e}) {{}} }} true }}",
+                        self.skip(cx)
+                    )
                 } else {
-                    format!("{{ if {e} {{ while m.sequence(|m| skip(m) && {e}) {{}} }} true }}")
+                    format!("{{ while {e} {{}} true }}")
                 }
             }
             Skip(strings) => self.skip_until(strings),
@@ -293,8 +395,8 @@ impl Generator {
 
     /// `expr`, tried only where the next byte can start it: for the parts that are expected
     /// to fail often (optional and repeated ones; alternatives have their own runs).
-    fn guarded(&self, expr: &OptimizedExpr, atomic: bool) -> Result<String, String> {
-        let code = self.expr(expr, atomic)?;
+    fn guarded(&self, expr: &OptimizedExpr, cx: Context) -> Result<String, String> {
+        let code = self.expr(expr, cx)?;
         Ok(match self.guard_of(expr) {
             Some(set) => format!("(m.next_in(&{}) && {code})", self.table(&set)),
             None => code,
@@ -312,11 +414,12 @@ impl Generator {
         }
     }
 
-    /// A call of the rule `name`, tried only where the next byte can start it.
-    fn guarded_call(&self, name: &str) -> String {
+    /// A call of the rule `name` in `cx`, tried only where the next byte can start it.
+    fn guarded_call(&self, name: &str, cx: Context) -> String {
+        let call = self.call(name, cx);
         match self.guard_of(&OptimizedExpr::Ident(name.to_string())) {
-            Some(set) => format!("(m.next_in(&{}) && r_{name}(m))", self.table(&set)),
-            None => format!("r_{name}(m)"),
+            Some(set) => format!("(m.next_in(&{}) && {call})", self.table(&set)),
+            None => call,
         }
     }
 
@@ -358,14 +461,15 @@ impl Generator {
         out
     }
 
-    fn ident(&self, name: &str) -> Result<String, String> {
+    fn ident(&self, name: &str, cx: Context) -> Result<String, String> {
         if self.defined.contains(name) {
-            return Ok(format!("r_{name}(m)"));
+            return Ok(self.call(name, cx));
         }
         Ok(match name {
             "ANY" => "m.any()".to_string(),
             "SOI" => "(m.pos == 0)".to_string(),
-            "EOI" => "m.rule(Rule::EOI, |m| m.pos == m.input.len())".to_string(),
+            "EOI" if cx.visible() => "m.token(Rule::EOI, |m| m.pos == m.input.len())".to_string(),
+            "EOI" => "(m.pos == m.input.len())".to_string(),
             "NEWLINE" => {
                 "(m.string(b\"\\n\") || m.string(b\"\\r\\n\") || m.string(b\"\\r\"))".to_string()
             }
@@ -383,7 +487,7 @@ impl Generator {
             let _ = writeln!(arms, "        Rule::{0} => r_{0}(m),", rule.name);
         }
         if self.uses_eoi {
-            arms.push_str("        Rule::EOI => m.rule(Rule::EOI, |m| m.pos == m.input.len()),\n");
+            arms.push_str("        Rule::EOI => m.token(Rule::EOI, |m| m.pos == m.input.len()),\n");
         }
         format!(
             "/// Runs `rule` from the machine's position.\npub(super) fn run(rule: Rule, m: &mut Machine<'_>) -> bool {{\n    match rule {{\n{arms}    }}\n}}\n"

@@ -5,22 +5,12 @@
 use super::parser::Rule;
 use super::tree::{Tok, Tree};
 
-/// Whether implicit whitespace is skipped and inner rules leave tokens, as in pest.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Atomicity {
-    Atomic,
-    CompoundAtomic,
-    NonAtomic,
-}
-
 /// Parser state: position in the input, the tokens of the rules matched so far.
 pub(super) struct Machine<'i> {
     text: &'i str,
     input: &'i [u8],
     pos: usize,
     toks: &'i mut Vec<Tok>,
-    atomicity: Atomicity,
-    lookahead: u32,
 }
 
 /// Runs `rule` from the start of `text` and returns the tokens of what it matched, or `None`
@@ -33,8 +23,6 @@ pub(crate) fn parse<'i>(rule: Rule, text: &'i str, toks: &'i mut Vec<Tok>) -> Op
         input: text.as_bytes(),
         pos: 0,
         toks,
-        atomicity: Atomicity::NonAtomic,
-        lookahead: 0,
     };
     if rules::run(rule, &mut machine) {
         Some(Tree::new(text, machine.toks))
@@ -44,42 +32,27 @@ pub(crate) fn parse<'i>(rule: Rule, text: &'i str, toks: &'i mut Vec<Tok>) -> Op
 }
 
 impl Machine<'_> {
+    /// The token of `rule` around what `body` matches (the generator calls it only where
+    /// the rule leaves one).
     #[inline(always)]
-    fn rule(&mut self, rule: Rule, body: impl FnOnce(&mut Self) -> bool) -> bool {
-        let visible = self.lookahead == 0 && self.atomicity != Atomicity::Atomic;
+    fn token(&mut self, rule: Rule, body: impl FnOnce(&mut Self) -> bool) -> bool {
         let index = self.toks.len();
-        if visible {
-            self.toks.push(Tok::open(rule, self.pos));
-        }
+        self.toks.push(Tok::open(rule, self.pos));
         if body(self) {
-            if visible {
-                let next = self.toks.len();
-                self.toks[index].close(self.pos, next);
-            }
+            let next = self.toks.len();
+            self.toks[index].close(self.pos, next);
             true
         } else {
-            if visible {
-                self.toks.truncate(index);
-            }
+            self.toks.truncate(index);
             false
         }
-    }
-
-    #[inline(always)]
-    fn atomic(&mut self, atomicity: Atomicity, body: impl FnOnce(&mut Self) -> bool) -> bool {
-        let outer = std::mem::replace(&mut self.atomicity, atomicity);
-        let matched = body(self);
-        self.atomicity = outer;
-        matched
     }
 
     /// `&e` (`positive`) or `!e`: never moves, never leaves tokens.
     #[inline(always)]
     fn lookahead(&mut self, positive: bool, body: impl FnOnce(&mut Self) -> bool) -> bool {
         let at = self.pos;
-        self.lookahead += 1;
         let matched = body(self);
-        self.lookahead -= 1;
         self.pos = at;
         matched == positive
     }
@@ -219,7 +192,7 @@ impl Machine<'_> {
 
 #[allow(clippy::all, clippy::pedantic, unused_parens, unused_braces)]
 mod rules {
-    use super::{Atomicity, Machine, Rule};
+    use super::{Machine, Rule};
 
     include!(concat!(env!("OUT_DIR"), "/grammar_machine.rs"));
 }
