@@ -9,6 +9,11 @@
 #                   $NETBSD_RUMP_DIR) through vm-tests/netbsd-rump's shim: C_SETKEY for
 #                   bench/run.sh on a host without PF_KEY (the C tool opens PF_KEY even for -n).
 #                   It starts that kernel on first use; OUT/rump-stop stops it.
+#   c-setkey-netbsd `setkey` on the rump kernel the caller's $RUMP_SERVER names (it starts
+#                   none), the shim rewriting its Linux PF_KEY layout to NetBSD's
+#                   (SETKEY_RUMP_LINUX_ABI=1), so that it can also apply and dump: C_SETKEY for
+#                   vm-tests/netbsd-rump/run.sh (C_SETKEY=OUT/c-setkey-netbsd run.sh).
+#   pfkey-rump.so, lib/ and rump-stop, which the two wrappers use
 # Needs autoconf, automake, libtool, bison, flex, OpenSSL headers and a C compiler (Debian:
 # apt-get install -y autoconf automake libtool bison flex libssl-dev gcc).
 set -euo pipefail
@@ -56,5 +61,16 @@ cat >"$out/rump-stop" <<EOF
 #!/bin/sh
 pkill -f "rump_server .*unix://$out/rump.sock" ; rm -f "$out/rump.sock"
 EOF
-chmod +x "$out/c-setkey-rump" "$out/rump-stop"
-echo "built $out/setkey-static, $out/setkey and $out/c-setkey-rump"
+cat >"$out/c-setkey-netbsd" <<EOF
+#!/bin/sh
+# The C setkey on the rump kernel named by the caller's RUMP_SERVER (started by the caller),
+# its messages rewritten between Linux's PF_KEY layout and NetBSD's by the shim.
+if [ -z "\${RUMP_SERVER:-}" ]; then
+    echo "c-setkey-netbsd: RUMP_SERVER is not set (the running rump kernel's socket," \\
+        "e.g. unix:///tmp/k/rump.sock)" >&2
+    exit 2
+fi
+SETKEY_RUMP_LINUX_ABI=1 LD_PRELOAD="$out/pfkey-rump.so" exec "$out/setkey" "\$@"
+EOF
+chmod +x "$out/c-setkey-rump" "$out/c-setkey-netbsd" "$out/rump-stop"
+echo "built $out/setkey-static, $out/setkey, $out/c-setkey-rump and $out/c-setkey-netbsd"

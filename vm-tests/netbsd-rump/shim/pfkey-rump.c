@@ -11,6 +11,17 @@
  * untouched. The message bytes pass unchanged: the program must speak NetBSD's PF_KEY
  * (sockaddrs with sa_len, AF_INET6 = 24).
  *
+ * SETKEY_RUMP_LINUX_ABI=1 is for a program built for Linux's PF_KEY (the C setkey of
+ * ipsec-tools): each message it sends is rewritten to NetBSD's layout and each one it
+ * receives back to Linux's. The sockaddrs of the address extensions (SRC, DST, PROXY, the
+ * NAT-T original addresses) and of the policy's tunnel endpoints get NetBSD's sa_len byte
+ * and family (AF_INET6 10 <-> 24), and each sadb_x_ipsecrequest its header: 16 bytes with a
+ * 32-bit reqid on Linux, 8 bytes with a 16-bit reqid on NetBSD (so a policy message
+ * changes length), and the policy id is multiplied by 8 on the way to the program (divided
+ * on the way back), since setkey built for Linux shows a policy whose id has 3 or more in
+ * its low 3 bits as a per-socket one, without its addresses. Everything else keeps its
+ * bytes. A malformed length ends the rewrite; the rest passes unchanged.
+ *
  * SETKEY_RUMP_TRACE=1 writes one line per forwarded call to stderr.
  */
 #define _GNU_SOURCE
@@ -192,6 +203,211 @@ static int socket_option(int name)
     }
 }
 
+/*
+ * SETKEY_RUMP_LINUX_ABI=1: Linux's PF_KEY layout (linux/pfkeyv2.h) <-> NetBSD's
+ * (net/pfkeyv2.h). Both keep the fields in host byte order; the sizes of the base header
+ * (16), sadb_address (8), sadb_x_policy (16), sockaddr_in (16) and sockaddr_in6 (28) are the
+ * same; sadb_x_ipsecrequest is not (Linux 16 bytes: len, proto, mode, level, reserved1,
+ * reqid32, reserved2; NetBSD 8 bytes: len, proto, mode, level, reqid16; len in bytes on both).
+ */
+#define PFKEY_MSG_HDR 16
+#define PFKEY_ADDRESS_HDR 8
+#define PFKEY_POLICY_HDR 16
+#define LINUX_ISR_HDR 16
+#define NETBSD_ISR_HDR 8
+#define SADB_X_PROMISC 11
+#define SADB_EXT_ADDRESS_SRC 5
+#define SADB_EXT_ADDRESS_DST 6
+#define SADB_EXT_ADDRESS_PROXY 7
+#define SADB_X_EXT_POLICY 18
+#define SADB_X_EXT_NAT_T_OA 23  /* Linux's NAT_T_OA, NetBSD's NAT_T_OAI */
+#define SADB_X_EXT_NAT_T_OAR 24 /* NetBSD only (Linux's 24 is SEC_CTX) */
+/* The largest datagram: sadb_msg_len is 16 bits of 8-byte units (+ the promiscuous header). */
+#define PFKEY_MAX (0xffff * 8 + PFKEY_MSG_HDR)
+
+static int linux_abi = -1;
+
+static int linux_layout(void)
+{
+    if (linux_abi < 0) {
+        const char *t = getenv("SETKEY_RUMP_LINUX_ABI");
+        linux_abi = t != NULL && strcmp(t, "1") == 0;
+    }
+    return linux_abi;
+}
+
+static unsigned get16(const unsigned char *p)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+    uint16_t x = (uint16_t)v;
+    memcpy(p, &x, sizeof x);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/*
+ * Rewrites the sockaddr at `sa` (at most `room` bytes) in place, Linux's to NetBSD's or back;
+ * its length, or 0 when it is no IPv4 or IPv6 sockaddr that fits (left unchanged).
+ */
+static size_t convert_sockaddr(unsigned char *sa, size_t room, int to_netbsd)
+{
+    size_t n;
+
+    if (room < 2)
+        return 0;
+    if (to_netbsd) {
+        unsigned family = get16(sa);
+        n = family == AF_INET ? 16 : family == AF_INET6 ? 28 : 0;
+        if (n == 0 || n > room)
+            return 0;
+        sa[0] = (unsigned char)n;
+        sa[1] = family == AF_INET ? RUMP_AF_INET : RUMP_AF_INET6;
+    } else {
+        n = sa[1] == RUMP_AF_INET ? 16 : sa[1] == RUMP_AF_INET6 ? 28 : 0;
+        if (n == 0 || sa[0] != n || n > room)
+            return 0;
+        put16(sa, sa[1] == RUMP_AF_INET ? AF_INET : AF_INET6);
+    }
+    return n;
+}
+
+/* An extension made of a sadb_address and one sockaddr, in the sender's numbering. */
+static int address_extension(unsigned type, int to_netbsd)
+{
+    return type == SADB_EXT_ADDRESS_SRC || type == SADB_EXT_ADDRESS_DST ||
+           type == SADB_EXT_ADDRESS_PROXY || type == SADB_X_EXT_NAT_T_OA ||
+           (!to_netbsd && type == SADB_X_EXT_NAT_T_OAR);
+}
+
+/*
+ * The sadb_x_policy extension `in` (`len` bytes, at least its header) rewritten into `out`:
+ * its id scaled, each sadb_x_ipsecrequest with the other header and its tunnel endpoints
+ * (two sockaddrs back to back) converted. The bytes written, or 0 for a reqid NetBSD cannot
+ * carry.
+ */
+static size_t convert_policy(const unsigned char *in, size_t len, unsigned char *out,
+                             int to_netbsd)
+{
+    size_t hin = to_netbsd ? LINUX_ISR_HDR : NETBSD_ISR_HDR;
+    size_t hout = to_netbsd ? NETBSD_ISR_HDR : LINUX_ISR_HDR;
+    size_t p = PFKEY_POLICY_HDR, o = PFKEY_POLICY_HDR;
+    uint32_t id;
+
+    memcpy(out, in, PFKEY_POLICY_HDR);
+    /* The policy id, scaled by 8 for Linux: setkey built for Linux takes an id whose low 3
+     * bits are 3 or more for a per-socket policy (Linux keeps the direction there). */
+    id = get32(in + 8);
+    if (to_netbsd && id % 8 == 0)
+        id /= 8;
+    else if (!to_netbsd && id <= UINT32_MAX / 8)
+        id *= 8;
+    put32(out + 8, id);
+    while (len - p >= hin) {
+        size_t rlen = get16(in + p), body, first;
+
+        if (rlen < hin || rlen > len - p)
+            break;
+        body = rlen - hin;
+        memset(out + o, 0, hout);
+        put16(out + o, (unsigned)(body + hout));
+        put16(out + o + 2, get16(in + p + 2)); /* proto */
+        out[o + 4] = in[p + 4];                /* mode */
+        out[o + 5] = in[p + 5];                /* level */
+        if (to_netbsd) {
+            uint32_t reqid = get32(in + p + 8);
+            if (reqid > 0xffff)
+                return 0;
+            put16(out + o + 6, reqid);
+        } else {
+            put32(out + o + 8, get16(in + p + 6));
+        }
+        memcpy(out + o + hout, in + p + hin, body);
+        first = convert_sockaddr(out + o + hout, body, to_netbsd);
+        if (first > 0)
+            convert_sockaddr(out + o + hout + first, body - first, to_netbsd);
+        p += rlen;
+        o += hout + body;
+    }
+    memcpy(out + o, in + p, len - p);
+    o += len - p;
+    put16(out, (unsigned)(o / 8));
+    return o;
+}
+
+/*
+ * The PF_KEY message `in` (`n` bytes) rewritten into `out` (room for 2 n + 16 bytes: a
+ * request grows from 8 to 16 bytes at most), Linux's layout to NetBSD's or back. Its
+ * length, or -1 when it cannot be carried (a reqid above 16 bits, a length beyond 16 bits).
+ * A promiscuous copy (SADB_X_PROMISC with a message after its header) has that message
+ * rewritten; the wrapper's sadb_msg_len changes by as much.
+ */
+static ssize_t convert_message(const unsigned char *in, size_t n, unsigned char *out,
+                               int to_netbsd, int nested)
+{
+    size_t units, limit, off = PFKEY_MSG_HDR, o = PFKEY_MSG_HDR;
+    long grown;
+
+    if (n < PFKEY_MSG_HDR) {
+        memcpy(out, in, n);
+        return (ssize_t)n;
+    }
+    memcpy(out, in, PFKEY_MSG_HDR);
+    units = get16(in + 4);
+    if (in[1] == SADB_X_PROMISC && !nested && n >= 2 * PFKEY_MSG_HDR) {
+        ssize_t inner = convert_message(in + PFKEY_MSG_HDR, n - PFKEY_MSG_HDR,
+                                        out + PFKEY_MSG_HDR, to_netbsd, 1);
+        if (inner < 0)
+            return -1;
+        o = PFKEY_MSG_HDR + (size_t)inner;
+        off = n;
+    } else {
+        limit = units * 8 < n ? units * 8 : n;
+        while (off + 4 <= limit) {
+            size_t elen = (size_t)get16(in + off) * 8;
+            unsigned type = get16(in + off + 2);
+
+            if (elen == 0 || elen > limit - off)
+                break;
+            if (type == SADB_X_EXT_POLICY && elen >= PFKEY_POLICY_HDR) {
+                size_t w = convert_policy(in + off, elen, out + o, to_netbsd);
+                if (w == 0)
+                    return -1;
+                o += w;
+            } else {
+                memcpy(out + o, in + off, elen);
+                if (address_extension(type, to_netbsd) && elen > PFKEY_ADDRESS_HDR)
+                    convert_sockaddr(out + o + PFKEY_ADDRESS_HDR, elen - PFKEY_ADDRESS_HDR,
+                                     to_netbsd);
+                o += elen;
+            }
+            off += elen;
+        }
+    }
+    memcpy(out + o, in + off, n - off);
+    o += n - off;
+    grown = ((long)o - (long)n) / 8;
+    if ((long)units + grown < 0 || (long)units + grown > 0xffff)
+        return -1;
+    put16(out + 4, (unsigned)((long)units + grown));
+    return (ssize_t)o;
+}
+
 int socket(int domain, int type, int protocol)
 {
     int base = type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -251,6 +467,26 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
         return fail(EOPNOTSUPP);
     if (to != NULL)
         return fail(EISCONN);
+    if (linux_layout()) {
+        unsigned char *netbsd = malloc(len > 0 ? len : 1);
+        ssize_t m;
+
+        if (netbsd == NULL)
+            return fail(ENOBUFS);
+        if ((m = convert_message(buf, len, netbsd, 1, 0)) < 0) {
+            free(netbsd);
+            say("pfkey-rump: a reqid above 65535 does not fit NetBSD's sadb_x_ipsecrequest\n");
+            return fail(EINVAL);
+        }
+        n = rump_sys_sendto(rfd, netbsd, (size_t)m, rflags, NULL, 0);
+        free(netbsd);
+        if (tracing())
+            say("pfkey-rump: send(%d, %zu bytes, %zd in NetBSD's layout) = %zd\n", fd, len, m,
+                n);
+        if (n == m)
+            n = (ssize_t)len;
+        return n < 0 ? fail_from_rump() : n;
+    }
     n = rump_sys_sendto(rfd, buf, len, rflags, NULL, 0);
     if (tracing())
         say("pfkey-rump: send(%d, %zu bytes) = %zd\n", fd, len, n);
@@ -273,6 +509,35 @@ ssize_t write(int fd, const void *buf, size_t len)
     return sendto(fd, buf, len, 0, NULL, 0);
 }
 
+/*
+ * recvfrom with SETKEY_RUMP_LINUX_ABI=1: the whole datagram (also for MSG_PEEK, so that a
+ * peeked header has the length the program will read), rewritten to Linux's layout, then
+ * as much of it as `len` holds; with MSG_TRUNC the rewritten datagram's whole length.
+ */
+static ssize_t recv_linux(int fd, int rfd, void *buf, size_t len, int flags, int rflags)
+{
+    static __thread unsigned char *raw, *linux_msg;
+    ssize_t n, m;
+    size_t copied;
+
+    if (raw == NULL && (raw = malloc(PFKEY_MAX)) == NULL)
+        return fail(ENOBUFS);
+    if (linux_msg == NULL && (linux_msg = malloc(2 * PFKEY_MAX + 16)) == NULL)
+        return fail(ENOBUFS);
+    n = rump_sys_recvfrom(rfd, raw, PFKEY_MAX, rflags & ~RUMP_MSG_TRUNC, NULL, NULL);
+    if (n < 0)
+        return fail_from_rump();
+    m = convert_message(raw, (size_t)n, linux_msg, 0, 0);
+    if (m < 0)
+        return fail(EMSGSIZE);
+    copied = (size_t)m < len ? (size_t)m : len;
+    memcpy(buf, linux_msg, copied);
+    if (tracing())
+        say("pfkey-rump: recv(%d, %zu, flags 0x%x) = %zd in NetBSD's layout, %zd in Linux's\n",
+            fd, len, flags, n, m);
+    return (flags & MSG_TRUNC) ? m : (ssize_t)copied;
+}
+
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from,
                  socklen_t *fromlen)
 {
@@ -284,6 +549,12 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *from
         return real_recvfrom(fd, buf, len, flags, from, fromlen);
     if ((rflags = msg_flags(flags)) < 0)
         return fail(EOPNOTSUPP);
+    if (linux_layout()) {
+        n = recv_linux(fd, rfd, buf, len, flags, rflags);
+        if (n >= 0 && fromlen != NULL)
+            *fromlen = 0;
+        return n;
+    }
     n = rump_sys_recvfrom(rfd, buf, len, rflags, NULL, NULL);
     if (n >= 0 && fromlen != NULL)
         *fromlen = 0;
