@@ -247,8 +247,17 @@ impl Generator {
         Ok(out)
     }
 
-    /// A call of the rule `name` in `cx`, whose function is then generated.
+    /// A call of the rule `name` in `cx`, whose function is then generated. Contexts that give
+    /// the same code share it: an atomic rule's code is the same wherever it leaves its
+    /// token, a compound-atomic or non-atomic rule's whatever the caller's atomicity.
     fn call(&self, name: &str, cx: Context) -> String {
+        let cx = match self.rules.get(name).map(|(ty, _)| *ty) {
+            Some(RuleType::Atomic) if cx.atomicity == Atomicity::CompoundAtomic => {
+                cx.with(Atomicity::NonAtomic)
+            }
+            Some(RuleType::CompoundAtomic | RuleType::NonAtomic) => cx.with(Atomicity::NonAtomic),
+            _ => cx,
+        };
         let mut called = self.called.borrow_mut();
         if !called.iter().any(|(n, c)| n == name && *c == cx) {
             called.push((name.to_string(), cx));
