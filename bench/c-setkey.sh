@@ -12,7 +12,9 @@
 #   c-setkey-netbsd `setkey` on the rump kernel the caller's $RUMP_SERVER names (it starts
 #                   none), the shim rewriting its Linux PF_KEY layout to NetBSD's
 #                   (SETKEY_RUMP_LINUX_ABI=1), so that it can also apply and dump: C_SETKEY for
-#                   vm-tests/netbsd-rump/run.sh (C_SETKEY=OUT/c-setkey-netbsd run.sh).
+#                   vm-tests/netbsd-rump/run.sh (C_SETKEY=OUT/c-setkey-netbsd run.sh). Built
+#                   for Linux, it also adds a fwd policy for each `-P in` tunnel policy,
+#                   which NetBSD refuses: use it for `-P out` policies.
 #   pfkey-rump.so, lib/ and rump-stop, which the two wrappers use
 # Needs autoconf, automake, libtool, bison, flex, OpenSSL headers and a C compiler (Debian:
 # apt-get install -y autoconf automake libtool bison flex libssl-dev gcc).

@@ -8,7 +8,9 @@
 # SETTLE seconds earlier (default 3), so that the kernel's freeing of the previous load does
 # not fall in the next one's time.
 # Environment: SETKEY, TARGET, N, WORK, SETTLE, FRESH_KERNEL; C_SETKEY (optional): a C setkey
-# for this kernel, timed side by side on the same file (-f, -D, -DP).
+# for this kernel, timed side by side on the same file (-f, -D, -DP); C_ROUNDS (optional, with
+# C_SETKEY): that many more loads of the file by each tool, the two alternating, with the ratio
+# of each round and of the means (a kernel whose load times swing needs several).
 set -u
 : "${SETKEY:?}" "${TARGET:?}"
 n=${N:-20000}
@@ -114,6 +116,24 @@ if [ -n "$c_setkey" ]; then
     echo "BENCH C setkey -f:         $msgs messages in $(elapsed "$t6" "$t7") s = $c_apply msg/s (setkey -f: $(ratio "$apply" "$c_apply")x the C setkey; the floor: $(ratio "$floor" "$c_apply")x, the most any client reaches on this kernel)"
     echo "BENCH C setkey -D:         $n SAs in $(elapsed "$t7" "$t8") s = $c_sad entries/s, peak RSS ${c_sad_kb:-?} KiB (setkey -D: $(ratio "$(rate "$n" "$t3" "$t4")" "$c_sad")x)"
     echo "BENCH C setkey -DP:        $n policies in $(elapsed "$t8" "$t9") s = $c_spd entries/s, peak RSS ${c_spd_kb:-?} KiB (setkey -DP: $(ratio "$(rate "$n" "$t4" "$t5")" "$c_spd")x)"
+fi
+if [ -n "$c_setkey" ] && [ "${C_ROUNDS:-0}" -gt 0 ]; then
+    c_total=0 ours_total=0
+    for round in $(seq "$C_ROUNDS"); do
+        flushed
+        r0=$(now)
+        "$c_setkey" -f "$conf" >/dev/null || fail=1
+        r1=$(now)
+        flushed
+        r2=$(now)
+        setkey -f "$conf" || fail=1
+        r3=$(now)
+        c_s=$(elapsed "$r0" "$r1") ours_s=$(elapsed "$r2" "$r3")
+        c_total=$(awk -v a="$c_total" -v b="$c_s" 'BEGIN { print a + b }')
+        ours_total=$(awk -v a="$ours_total" -v b="$ours_s" 'BEGIN { print a + b }')
+        echo "BENCH round $round: C setkey -f $c_s s, setkey -f $ours_s s ($(ratio "$c_s" "$ours_s")x)"
+    done
+    echo "BENCH rounds: setkey -f is $(ratio "$c_total" "$ours_total")x the C setkey over $C_ROUNDS alternated rounds (means $(ratio "$c_total" "$C_ROUNDS") s and $(ratio "$ours_total" "$C_ROUNDS") s)"
 fi
 setkey -F; setkey -FP
 exit "$fail"
