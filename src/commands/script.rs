@@ -18,6 +18,10 @@ use super::kernel_algorithms::SaAlgorithms;
 /// Pieces of about this many bytes go through the pipeline.
 const PIECE_LEN: usize = 256 * 1024;
 
+/// About the fewest bytes of text a step comes from (a short statement), so that a piece's
+/// step list is reserved once, at most a little too big.
+const BYTES_PER_STEP_ESTIMATE: usize = 64;
+
 /// `passes` in runs of at least `PIECE_LEN` bytes (the last one may be shorter).
 fn pieces_of(passes: &[(usize, usize)]) -> Vec<&[(usize, usize)]> {
     let mut pieces = Vec::new();
@@ -85,7 +89,12 @@ fn compile_pieces(source: &str, opts: &CompileOptions, keep: bool, workers: usiz
     let pieces = pieces_of(&passes);
     let compile_piece = |compiler: &mut PieceCompiler<'_>, piece: &[(usize, usize)]| {
         let mut errors = Vec::new();
-        let mut steps = Vec::new();
+        let mut steps = match (keep, piece.first(), piece.last()) {
+            (true, Some(first), Some(last)) => {
+                Vec::with_capacity((last.1 - first.0) / BYTES_PER_STEP_ESTIMATE)
+            }
+            _ => Vec::new(),
+        };
         lang::parse_passes(source, piece, &mut errors, |statements, errors| {
             compiler.compile(statements, &mut steps, errors)
         });
@@ -152,7 +161,11 @@ impl Collector {
             self.next += 1;
             self.errors.add(errors);
             if !self.errors.has_errors() {
-                self.steps.append(&mut steps);
+                if self.steps.is_empty() {
+                    self.steps = steps;
+                } else {
+                    self.steps.append(&mut steps);
+                }
             } else {
                 // Nothing is sent once there is an error: keep no steps.
                 self.steps = Vec::new();
