@@ -229,7 +229,9 @@ impl Generator {
                 break;
             };
             next += 1;
-            let rule = by_name[name.as_str()];
+            let rule = by_name
+                .get(name.as_str())
+                .ok_or_else(|| format!("rule {name} is called but not defined"))?;
             let body = self.rule_body(rule, cx)?;
             let inline = if body.len() <= INLINE_BODY_MAX {
                 "#[inline]\n"

@@ -133,7 +133,8 @@ if [ -n "$c_setkey" ] && [ "${C_ROUNDS:-0}" -gt 0 ]; then
         ours_total=$(awk -v a="$ours_total" -v b="$ours_s" 'BEGIN { print a + b }')
         echo "BENCH round $round: C setkey -f $c_s s, setkey -f $ours_s s ($(ratio "$c_s" "$ours_s")x)"
     done
-    echo "BENCH rounds: setkey -f is $(ratio "$c_total" "$ours_total")x the C setkey over $C_ROUNDS alternated rounds (means $(ratio "$c_total" "$C_ROUNDS") s and $(ratio "$ours_total" "$C_ROUNDS") s)"
+    mean() { awk -v total="$1" -v n="$C_ROUNDS" 'BEGIN { printf "%.2f", total / n }'; }
+    echo "BENCH rounds: setkey -f is $(ratio "$c_total" "$ours_total")x the C setkey over $C_ROUNDS alternated rounds (means $(mean "$c_total") s and $(mean "$ours_total") s)"
 fi
 setkey -F; setkey -FP
 exit "$fail"
