@@ -274,7 +274,13 @@ impl Generator {
                 .contains(name)
                 .then(|| self.guarded_call(name, cx))
         };
-        match (call("WHITESPACE"), call("COMMENT")) {
+        let comment = call("COMMENT");
+        if comment.is_none() {
+            if let Some(run) = self.whitespace_run(cx) {
+                return run;
+            }
+        }
+        match (call("WHITESPACE"), comment) {
             (None, None) => "true".to_string(),
             (Some(ws_call), None) => format!("{{ while {ws_call} {{}} true }}"),
             (None, Some(comment_call)) => format!("{{ while {comment_call} {{}} true }}"),
@@ -282,6 +288,40 @@ impl Generator {
                 "{{ while {ws_call} {{}} while {comment_call} {{ while {ws_call} {{}} }} true }}"
             ),
         }
+    }
+
+    /// `WHITESPACE*` for a silent `WHITESPACE = _{ c | ... | rest }` whose first alternatives
+    /// are one-byte classes: runs of those bytes are passed in one scan, and the rest (a
+    /// comment) is tried only where the scan stops. That is the repetition's own order: each
+    /// round tries the classes first and the rest only where they fail.
+    fn whitespace_run(&self, cx: Context) -> Option<String> {
+        let (RuleType::Silent, expr) = self.rules.get("WHITESPACE")? else {
+            return None;
+        };
+        let alternatives = flatten(expr, false);
+        let classes = alternatives
+            .iter()
+            .take_while(|e| self.class_of(e, 0).is_some())
+            .count();
+        let set = alternatives[..classes]
+            .iter()
+            .filter_map(|e| self.class_of(e, 0))
+            .reduce(union)?;
+        let scan = format!("while m.class(&{}) {{}}", self.table(&set));
+        if classes == alternatives.len() {
+            return Some(format!("{{ {scan} true }}"));
+        }
+        // The body of WHITESPACE called from `cx`, as `rule_body` generates it.
+        let body_cx = cx.with(Atomicity::Atomic);
+        let rest = alternatives[classes..]
+            .iter()
+            .map(|e| self.guarded(e, body_cx))
+            .collect::<Result<Vec<_>, _>>()
+            .ok()?;
+        Some(format!(
+            "{{ while {{ {scan}; {} }} {{}} true }}",
+            rest.join(" || ")
+        ))
     }
 
     /// A rule's body in `cx`, with its token when it leaves one there.
