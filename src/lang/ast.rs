@@ -443,6 +443,18 @@ pub struct PolicySpec {
     pub requests: Requests,
 }
 
+impl PolicySpec {
+    /// A bare direction (`-P out;`).
+    pub fn bare(dir: Direction) -> Self {
+        PolicySpec {
+            dir,
+            priority: None,
+            action: None,
+            requests: Requests::new(),
+        }
+    }
+}
+
 /// A policy's requests: the usual one or two are kept in the statement, without a heap
 /// allocation of their own (an SPD statement is smaller than an SA one, so this costs no room).
 pub type Requests = smallvec::SmallVec<[IpsecRequestSpec; 2]>;

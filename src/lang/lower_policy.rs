@@ -16,37 +16,39 @@ const BASE_PLUS_MAX: i64 = 0x4000_0000;
 const BASE_MINUS_MAX: i64 = 0x3fff_ffff;
 
 pub(crate) fn policy(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<PolicySpec>> {
-    let span = cx.span(&pair);
+    let mut policy = Spanned {
+        value: PolicySpec::bare(Direction::Out),
+        span: cx.span(&pair),
+    };
+    policy_into(cx, pair, &mut policy)?;
+    Ok(policy)
+}
+
+/// As `policy`, into `policy` (a bare one): where a statement already holds it.
+pub(crate) fn policy_into(cx: Cx, pair: Node<'_>, policy: &mut Spanned<PolicySpec>) -> Lowered<()> {
+    policy.span = cx.span(&pair);
+    let spec = &mut policy.value;
     let mut inner = pair.into_inner().skipping_one();
-    let dir = match inner.next().as_ref().map(|p| p.as_str()) {
+    spec.dir = match inner.next().as_ref().map(|p| p.as_str()) {
         Some("in") => Direction::In,
         Some("out") => Direction::Out,
         _ => Direction::Fwd,
     };
-    let priority = match inner.next_if(|p| p.as_rule() == Rule::priority) {
+    spec.priority = match inner.next_if(|p| p.as_rule() == Rule::priority) {
         Some(p) => Some(priority(cx, p)?),
         None => None,
     };
-    let action = inner.next().map(|p| match p.as_str() {
+    spec.action = inner.next().map(|p| match p.as_str() {
         "discard" => PolicyAction::Discard,
         "none" => PolicyAction::None,
         "ipsec" => PolicyAction::Ipsec,
         "entrust" => PolicyAction::Entrust,
         _ => PolicyAction::Bypass,
     });
-    let mut requests = Requests::new();
     for r in inner {
-        requests.push(request(cx, r, dir)?);
+        spec.requests.push(request(cx, r, spec.dir)?);
     }
-    Ok(Spanned {
-        value: PolicySpec {
-            dir,
-            priority,
-            action,
-            requests,
-        },
-        span,
-    })
+    Ok(())
 }
 
 fn priority(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<Priority>> {

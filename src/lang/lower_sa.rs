@@ -39,16 +39,8 @@ pub(crate) fn sa_statement(
         value: values::spi(spi_pair.as_str(), spi_span)?,
         span: spi_span,
     };
-    let mut options = SaOptions::default();
-    while let Some(option) = cx.next_if(&mut inner, Rule::sa_option) {
-        sa_option(cx, option, &mut options)?;
-    }
-    let mut algs = Algorithms::default();
-    let mut first_algorithm = None;
-    for alg in inner {
-        first_algorithm.get_or_insert(cx.span(&alg));
-        algorithm(cx, alg, &mut algs)?;
-    }
+    // The statement is large: it is pushed once and its options and algorithms are filled in
+    // where it lies, rather than built here and moved there.
     let statement = SaStatement {
         flags,
         src,
@@ -56,10 +48,50 @@ pub(crate) fn sa_statement(
         protocol,
         esp_udp_oa,
         spi,
-        options,
-        algorithms: algs,
+        options: SaOptions::default(),
+        algorithms: Algorithms::default(),
         other_pairs,
     };
+    let kind = match command_text {
+        "add" => StatementKind::Add(statement),
+        "update" => StatementKind::Update(statement),
+        "get" => StatementKind::Get(statement),
+        "getspi" => StatementKind::GetSpi(statement),
+        _ => StatementKind::Delete(statement),
+    };
+    statements.push(Statement { kind, span });
+    let filled = match statements.last_mut().map(|s| &mut s.kind) {
+        Some(
+            StatementKind::Add(statement)
+            | StatementKind::Update(statement)
+            | StatementKind::Get(statement)
+            | StatementKind::GetSpi(statement)
+            | StatementKind::Delete(statement),
+        ) => options_and_algorithms(cx, inner, command_text, statement),
+        _ => Err(Diagnostic::new(span, "internal error: statement not kept")),
+    };
+    if filled.is_err() {
+        statements.pop();
+    }
+    filled
+}
+
+/// The options and algorithms after the SPI, into `statement`, and the checks of the whole.
+#[inline]
+fn options_and_algorithms(
+    cx: Cx,
+    mut inner: Inner<'_>,
+    command_text: &str,
+    statement: &mut SaStatement,
+) -> Lowered<()> {
+    while let Some(option) = cx.next_if(&mut inner, Rule::sa_option) {
+        sa_option(cx, option, &mut statement.options)?;
+    }
+    let mut first_algorithm = None;
+    for alg in inner {
+        first_algorithm.get_or_insert(cx.span(&alg));
+        algorithm(cx, alg, &mut statement.algorithms)?;
+    }
     match first_algorithm {
         Some(span) if !matches!(command_text, "add" | "update") => {
             return Err(Diagnostic::new(
@@ -69,16 +101,7 @@ pub(crate) fn sa_statement(
         }
         _ => {}
     }
-    sa_checks::check(&statement, command_text)?;
-    let kind = match command_text {
-        "add" => StatementKind::Add(statement),
-        "update" => StatementKind::Update(statement),
-        "get" => StatementKind::Get(statement),
-        "getspi" => StatementKind::GetSpi(statement),
-        _ => StatementKind::Delete(statement),
-    };
-    statements.push(Statement { kind, span });
-    Ok(())
+    sa_checks::check(statement, command_text)
 }
 
 pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {

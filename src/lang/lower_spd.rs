@@ -33,11 +33,8 @@ pub(crate) fn spd_statement(
         Some(c) => Some(lower::security_context(cx, c)?),
         None => None,
     };
-    let policy = lower_policy::policy(cx, cx.next(&mut inner, at)?)?;
-    let hwif = match inner.next() {
-        Some(h) => Some(lower::hwif(cx, h)?),
-        None => None,
-    };
+    let policy_pair = cx.next(&mut inner, at)?;
+    // The policy is lowered where the pushed statement holds it: the statement is large.
     let statement = SpdStatement {
         flags,
         src,
@@ -45,8 +42,11 @@ pub(crate) fn spd_statement(
         upper,
         misc,
         ctx,
-        policy,
-        hwif,
+        policy: Spanned {
+            value: PolicySpec::bare(Direction::Out),
+            span: at,
+        },
+        hwif: None,
     };
     let kind = match command.as_str() {
         "spdadd" => StatementKind::SpdAdd(statement),
@@ -54,7 +54,23 @@ pub(crate) fn spd_statement(
         _ => StatementKind::SpdDelete(statement),
     };
     statements.push(Statement { kind, span });
-    Ok(())
+    let lowered = match statements.last_mut().map(|s| &mut s.kind) {
+        Some(
+            StatementKind::SpdAdd(statement)
+            | StatementKind::SpdUpdate(statement)
+            | StatementKind::SpdDelete(statement),
+        ) => lower_policy::policy_into(cx, policy_pair, &mut statement.policy).and_then(|()| {
+            if let Some(h) = inner.next() {
+                statement.hwif = Some(lower::hwif(cx, h)?);
+            }
+            Ok(())
+        }),
+        _ => Err(Diagnostic::new(span, "internal error: statement not kept")),
+    };
+    if lowered.is_err() {
+        statements.pop();
+    }
+    lowered
 }
 
 /// `spdadd tagged "name" policy`.
