@@ -51,10 +51,11 @@ impl<'i> Tree<'i> {
 
 /// A matched rule and, through `into_inner`, the rules matched inside it. Nodes point at
 /// their tree rather than hold its text and tokens: they are copied at every step of
-/// lowering, so they are kept to two words.
+/// lowering, so they are kept to three words (the token itself, found once).
 #[derive(Clone, Copy)]
 pub(crate) struct Node<'t> {
     tree: &'t Tree<'t>,
+    tok: &'t Tok,
     index: usize,
 }
 
@@ -77,7 +78,7 @@ impl NodeSpan {
 
 impl<'t> Node<'t> {
     fn tok(&self) -> &'t Tok {
-        &self.tree.toks[self.index]
+        self.tok
     }
 
     pub fn as_rule(&self) -> Rule {
@@ -143,6 +144,7 @@ impl<'t> Iterator for Children<'t> {
             .filter(|_| self.index < self.end)?;
         let node = Node {
             tree: self.tree,
+            tok,
             index: self.index,
         };
         // `next` of a closed token is always past it; the `max` keeps a malformed list from
