@@ -176,12 +176,13 @@ fn wire(dialect: Dialect) -> Vec<u8> {
 }
 
 fn replay(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("setkey-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     // Tests run in parallel threads of one process: a counter keeps their files apart.
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path = dir.join(format!("{dialect}-{n}.bin"));
+    let path = std::env::temp_dir().join(format!(
+        "setkey-replay-{}-{dialect}-{n}.bin",
+        std::process::id()
+    ));
     std::fs::write(&path, bytes).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
         .args(["-x", "--target", dialect.name(), "--replay"])
@@ -190,6 +191,7 @@ fn replay(dialect: Dialect, extra: &[&str], bytes: &[u8]) -> (i32, String) {
         .env("TZ", "UTC")
         .output()
         .unwrap();
+    std::fs::remove_file(&path).ok();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -329,15 +331,13 @@ fn random_and_mutated_messages_never_crash_the_monitor() {
             msg[4..6].copy_from_slice(&((len / 8) as u16).to_le_bytes());
             blob.extend_from_slice(&msg);
         }
+        let path =
+            std::env::temp_dir().join(format!("setkey-fuzz-{}-{dialect}.bin", std::process::id()));
+        std::fs::write(&path, &blob).unwrap();
         for extra in [&[][..], &["--json"][..]] {
             let out = Command::new(env!("CARGO_BIN_EXE_setkey"))
                 .args(["-x", "--target", dialect.name(), "--replay"])
-                .arg({
-                    let path = std::env::temp_dir()
-                        .join(format!("setkey-fuzz-{}-{dialect}.bin", std::process::id()));
-                    std::fs::write(&path, &blob).unwrap();
-                    path
-                })
+                .arg(&path)
                 .args(extra)
                 .output()
                 .unwrap();
@@ -345,6 +345,8 @@ fn random_and_mutated_messages_never_crash_the_monitor() {
             assert_eq!(out.status.code(), Some(0), "{dialect} {extra:?}: {stderr}");
             assert!(!stderr.contains("panicked"), "{stderr}");
         }
+        // Kept when a check fails, to replay by hand.
+        std::fs::remove_file(&path).ok();
     }
 }
 
@@ -500,4 +502,5 @@ fn acquires_and_spdexpires_are_traced_to_the_lines_of_their_policies() {
     for line in json.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("one JSON object a line");
     }
+    std::fs::remove_dir_all(&dir).ok();
 }
