@@ -159,7 +159,23 @@ impl<T> OneOrMore<T> {
 
 /// The addresses of a host word: the numeric address itself, or what its name resolves to
 /// (of the family `-4`/`-6` ask for; `-n` takes numeric addresses only, as AI_NUMERICHOST).
+#[inline]
 pub(crate) fn host_addresses(
+    text: &str,
+    span: Span,
+    flags: AddressFlags,
+) -> Lowered<OneOrMore<(IpAddr, Option<Zone>)>> {
+    // The usual host word, a dotted quad, without the layers the other forms go through.
+    if let Some(addr) = numeric::dotted_quad(text.as_bytes()) {
+        let addr = IpAddr::V4(addr);
+        check_flags(flags, addr, span)?;
+        return Ok(OneOrMore::One((addr, None)));
+    }
+    other_host_addresses(text, span, flags)
+}
+
+/// `host_addresses` of a word that is not a dotted quad.
+fn other_host_addresses(
     text: &str,
     span: Span,
     flags: AddressFlags,
