@@ -75,6 +75,31 @@ pub(crate) fn statement(
     Ok(())
 }
 
+/// Pushes `statement` and has `fill` complete it where it lies (statements are large: this
+/// spares moving one); when `fill` fails the statement is taken back out.
+#[inline]
+pub(crate) fn push_and_fill(
+    statements: &mut Vec<Statement>,
+    statement: Statement,
+    fill: impl FnOnce(&mut StatementKind) -> Lowered<()>,
+) -> Lowered<()> {
+    let span = statement.span;
+    statements.push(statement);
+    let filled = match statements.last_mut() {
+        Some(pushed) => fill(&mut pushed.kind),
+        None => Err(not_kept(span)),
+    };
+    if filled.is_err() {
+        statements.pop();
+    }
+    filled
+}
+
+/// `push_and_fill`'s `fill` handed a statement of another kind than was pushed.
+pub(crate) fn not_kept(span: Span) -> Diagnostic {
+    Diagnostic::new(span, "internal error: statement not kept")
+}
+
 /// Consumes the `-4 -6 -n` switches after a command keyword.
 pub(crate) fn address_flags(inner: &mut Inner<'_>) -> AddressFlags {
     let mut flags = AddressFlags::default();
@@ -111,4 +136,37 @@ pub(crate) fn hwif(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<String>> {
         value: name.as_str().to_string(),
         span,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exit_at(start: usize) -> Statement {
+        Statement {
+            kind: StatementKind::Exit,
+            span: Span {
+                start,
+                end: start + 5,
+            },
+        }
+    }
+
+    #[test]
+    fn a_statement_that_fails_to_fill_is_taken_back_out_and_one_that_fills_is_kept() {
+        let mut statements = vec![exit_at(0)];
+        let failed = push_and_fill(&mut statements, exit_at(6), |_| {
+            Err(Diagnostic::new(Span::default(), "no"))
+        });
+        assert_eq!(failed.map_err(|d| d.message), Err("no".to_string()));
+        assert_eq!(statements, [exit_at(0)]);
+        let mut seen = None;
+        let kept = push_and_fill(&mut statements, exit_at(12), |kind| {
+            seen = Some(kind.clone());
+            Ok(())
+        });
+        assert!(kept.is_ok());
+        assert_eq!(seen, Some(StatementKind::Exit));
+        assert_eq!(statements, [exit_at(0), exit_at(12)]);
+    }
 }

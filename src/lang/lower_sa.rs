@@ -39,8 +39,7 @@ pub(crate) fn sa_statement(
         value: values::spi(spi_pair.as_str(), spi_span)?,
         span: spi_span,
     };
-    // The statement is large: it is pushed once and its options and algorithms are filled in
-    // where it lies, rather than built here and moved there.
+    // The options and algorithms are lowered into the statement once it is pushed.
     let statement = SaStatement {
         flags,
         src,
@@ -59,21 +58,16 @@ pub(crate) fn sa_statement(
         "getspi" => StatementKind::GetSpi(statement),
         _ => StatementKind::Delete(statement),
     };
-    statements.push(Statement { kind, span });
-    let filled = match statements.last_mut().map(|s| &mut s.kind) {
-        Some(
-            StatementKind::Add(statement)
-            | StatementKind::Update(statement)
-            | StatementKind::Get(statement)
-            | StatementKind::GetSpi(statement)
-            | StatementKind::Delete(statement),
-        ) => options_and_algorithms(cx, inner, command_text, statement),
-        _ => Err(Diagnostic::new(span, "internal error: statement not kept")),
-    };
-    if filled.is_err() {
-        statements.pop();
-    }
-    filled
+    lower::push_and_fill(statements, Statement { kind, span }, |kind| match kind {
+        StatementKind::Add(statement)
+        | StatementKind::Update(statement)
+        | StatementKind::Get(statement)
+        | StatementKind::GetSpi(statement)
+        | StatementKind::Delete(statement) => {
+            options_and_algorithms(cx, inner, command_text, statement)
+        }
+        _ => Err(lower::not_kept(span)),
+    })
 }
 
 /// The options and algorithms after the SPI, into `statement`, and the checks of the whole.

@@ -34,7 +34,7 @@ pub(crate) fn spd_statement(
         None => None,
     };
     let policy_pair = cx.next(&mut inner, at)?;
-    // The policy is lowered where the pushed statement holds it: the statement is large.
+    // The policy is lowered into the statement once it is pushed.
     let statement = SpdStatement {
         flags,
         src,
@@ -53,24 +53,18 @@ pub(crate) fn spd_statement(
         "spdupdate" => StatementKind::SpdUpdate(statement),
         _ => StatementKind::SpdDelete(statement),
     };
-    statements.push(Statement { kind, span });
-    let lowered = match statements.last_mut().map(|s| &mut s.kind) {
-        Some(
-            StatementKind::SpdAdd(statement)
-            | StatementKind::SpdUpdate(statement)
-            | StatementKind::SpdDelete(statement),
-        ) => lower_policy::policy_into(cx, policy_pair, &mut statement.policy).and_then(|()| {
+    lower::push_and_fill(statements, Statement { kind, span }, |kind| match kind {
+        StatementKind::SpdAdd(statement)
+        | StatementKind::SpdUpdate(statement)
+        | StatementKind::SpdDelete(statement) => {
+            lower_policy::policy_into(cx, policy_pair, &mut statement.policy)?;
             if let Some(h) = inner.next() {
                 statement.hwif = Some(lower::hwif(cx, h)?);
             }
             Ok(())
-        }),
-        _ => Err(Diagnostic::new(span, "internal error: statement not kept")),
-    };
-    if lowered.is_err() {
-        statements.pop();
-    }
-    lowered
+        }
+        _ => Err(lower::not_kept(span)),
+    })
 }
 
 /// `spdadd tagged "name" policy`.
