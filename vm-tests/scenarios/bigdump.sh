@@ -9,8 +9,9 @@
 # not fall in the next one's time.
 # Environment: SETKEY, TARGET, N, WORK, SETTLE, FRESH_KERNEL; C_SETKEY (optional): a C setkey
 # for this kernel, timed side by side on the same file (-f, -D, -DP); C_ROUNDS (optional, with
-# C_SETKEY): that many more loads of the file by each tool, the two alternating, with the ratio
-# of each round and of the means (a kernel whose load times swing needs several).
+# C_SETKEY): that many more loads of the file by each tool, the two alternating (and which goes
+# first alternating from round to round), with the ratio of each round and of the means (a
+# kernel whose load times swing needs several).
 set -u
 : "${SETKEY:?}" "${TARGET:?}"
 n=${N:-20000}
@@ -118,22 +119,31 @@ if [ -n "$c_setkey" ]; then
     echo "BENCH C setkey -DP:        $n policies in $(elapsed "$t8" "$t9") s = $c_spd entries/s, peak RSS ${c_spd_kb:-?} KiB (setkey -DP: $(ratio "$(rate "$n" "$t4" "$t5")" "$c_spd")x)"
 fi
 if [ -n "$c_setkey" ] && [ "${C_ROUNDS:-0}" -gt 0 ]; then
+    sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
+    mean() { awk -v total="$1" -v n="$C_ROUNDS" 'BEGIN { printf "%.2f", total / n }'; }
+    # One timed load of the file on empty databases by `$@`; its seconds in `loaded` (not
+    # printed: a fresh kernel's start prints, and a subshell would lose `fail`).
+    load() {
+        flushed
+        l0=$(now)
+        "$@" -f "$conf" >/dev/null || fail=1
+        l1=$(now)
+        loaded=$(elapsed "$l0" "$l1")
+    }
     c_total=0 ours_total=0
     for round in $(seq "$C_ROUNDS"); do
-        flushed
-        r0=$(now)
-        "$c_setkey" -f "$conf" >/dev/null || fail=1
-        r1=$(now)
-        flushed
-        r2=$(now)
-        setkey -f "$conf" || fail=1
-        r3=$(now)
-        c_s=$(elapsed "$r0" "$r1") ours_s=$(elapsed "$r2" "$r3")
-        c_total=$(awk -v a="$c_total" -v b="$c_s" 'BEGIN { print a + b }')
-        ours_total=$(awk -v a="$ours_total" -v b="$ours_s" 'BEGIN { print a + b }')
+        # Which tool loads first alternates: a host whose speed drifts during a round would
+        # otherwise favour one of them every time.
+        if [ $((round % 2)) -eq 1 ]; then
+            load "$c_setkey"; c_s=$loaded
+            load setkey; ours_s=$loaded
+        else
+            load setkey; ours_s=$loaded
+            load "$c_setkey"; c_s=$loaded
+        fi
+        c_total=$(sum "$c_total" "$c_s") ours_total=$(sum "$ours_total" "$ours_s")
         echo "BENCH round $round: C setkey -f $c_s s, setkey -f $ours_s s ($(ratio "$c_s" "$ours_s")x)"
     done
-    mean() { awk -v total="$1" -v n="$C_ROUNDS" 'BEGIN { printf "%.2f", total / n }'; }
     echo "BENCH rounds: setkey -f is $(ratio "$c_total" "$ours_total")x the C setkey over $C_ROUNDS alternated rounds (means $(mean "$c_total") s and $(mean "$ours_total") s)"
 fi
 setkey -F; setkey -FP
