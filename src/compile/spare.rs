@@ -34,21 +34,21 @@ impl Spare {
 
     fn recycle_message(&self, mut m: Message) {
         let kept = &mut *self.0.borrow_mut();
-        for ext in &mut m.extensions {
+        for ext in m.extensions.drain(..) {
             match ext {
-                Extension::Key(_, key) if kept.keys.len() < KEPT => {
+                Extension::Key(_, mut key) if kept.keys.len() < KEPT => {
                     key.data.zeroize();
-                    kept.keys.push(std::mem::take(&mut key.data));
+                    kept.keys.push(key.data);
                 }
-                Extension::Policy(policy) if kept.requests.len() < KEPT => {
+                Extension::Policy(mut policy) if kept.requests.len() < KEPT => {
                     policy.requests.clear();
-                    kept.requests.push(std::mem::take(&mut policy.requests));
+                    kept.requests.push(policy.requests);
                 }
-                _ => {}
+                plain if !plain.owns_memory() => std::mem::forget(plain),
+                other => drop(other),
             }
         }
         if kept.extensions.len() < KEPT {
-            m.extensions.clear();
             kept.extensions.push(m.extensions);
         }
     }
@@ -114,6 +114,36 @@ mod tests {
         assert_eq!(again.as_slice(), [1, 2, 3]);
         let fresh = spare.key(&[7; 32]);
         assert_eq!(fresh.as_slice(), [7; 32]);
+    }
+
+    #[test]
+    fn only_extensions_holding_no_heap_memory_are_forgotten_rather_than_dropped() {
+        use crate::pfkey::{Address, AddressKind, Lifetime, LifetimeKind, Sa, SockAddr};
+        let address = |addr| {
+            Extension::Address(
+                AddressKind::Src,
+                Address {
+                    proto: 255,
+                    prefixlen: 32,
+                    reserved: 0,
+                    addr,
+                },
+            )
+        };
+        let v4 = SockAddr::V4 {
+            addr: [10, 0, 0, 1].into(),
+            port: 0,
+        };
+        let other = SockAddr::Other {
+            family: 99,
+            data: vec![1, 2, 3],
+        };
+        assert!(!address(v4).owns_memory());
+        assert!(address(other).owns_memory());
+        assert!(!Extension::Sa(Sa::default()).owns_memory());
+        assert!(!Extension::Lifetime(LifetimeKind::Hard, Lifetime::default()).owns_memory());
+        assert!(message_with_key(&[1; 16]).extensions[0].owns_memory());
+        assert!(Extension::Policy(Policy::default()).owns_memory());
     }
 
     #[test]

@@ -352,6 +352,51 @@ impl Message {
     }
 }
 
+impl Extension {
+    /// Whether dropping this extension frees memory. When it does not, the extension can be
+    /// forgotten instead of dropped, which saves testing its variant a second time.
+    #[inline]
+    pub fn owns_memory(&self) -> bool {
+        const _: () = assert!(
+            !std::mem::needs_drop::<Sa>()
+                && !std::mem::needs_drop::<Sa2>()
+                && !std::mem::needs_drop::<Lifetime>()
+        );
+        match self {
+            Extension::Sa(_) | Extension::Sa2(_) | Extension::Lifetime(..) => false,
+            Extension::SaReplay { replay: _ } => false,
+            Extension::Address(
+                _,
+                Address {
+                    proto: _,
+                    prefixlen: _,
+                    reserved: _,
+                    addr,
+                },
+            ) => addr.owns_memory(),
+            _ => true,
+        }
+    }
+}
+
+impl SockAddr {
+    /// Whether dropping this address frees memory (the fields are listed so that a new one
+    /// must be considered here).
+    #[inline]
+    pub fn owns_memory(&self) -> bool {
+        match self {
+            SockAddr::V4 { addr: _, port: _ } => false,
+            SockAddr::V6 {
+                addr: _,
+                port: _,
+                flowinfo: _,
+                scope_id: _,
+            } => false,
+            SockAddr::Other { .. } => true,
+        }
+    }
+}
+
 #[cfg(feature = "arbitrary")]
 impl<'a> arbitrary::Arbitrary<'a> for Key {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
