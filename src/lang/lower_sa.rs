@@ -23,7 +23,7 @@ pub(crate) fn sa_statement(
     let command_text = command.as_str();
     let flags = lower::address_flags(&mut inner);
     let single = (!matches!(command_text, "add" | "update" | "get")).then_some(command_text);
-    let (src, dst, other_pairs) = split_pairs(host_pairs(cx, &mut inner, flags, at)?, single)?;
+    let (src, dst, other_pairs) = host_pairs(cx, &mut inner, flags, at, single)?;
     let protocol = given_protocol(cx, &mut inner, dst.span);
     let esp_udp_oa = match cx.next_if(&mut inner, Rule::nat_oa) {
         Some(oa) => {
@@ -103,7 +103,7 @@ pub(crate) fn delete_all(cx: Cx, pair: Node<'_>) -> Lowered<DeleteAll> {
     let mut inner = pair.into_inner();
     let _command = cx.next(&mut inner, at)?;
     let flags = lower::address_flags(&mut inner);
-    let (src, dst, other_pairs) = split_pairs(host_pairs(cx, &mut inner, flags, at)?, None)?;
+    let (src, dst, other_pairs) = host_pairs(cx, &mut inner, flags, at, None)?;
     let protocol = given_protocol(cx, &mut inner, dst.span);
     Ok(DeleteAll {
         flags,
@@ -153,55 +153,34 @@ fn protocol(cx: Cx, pair: Node<'_>) -> Spanned<SaProtocol> {
 /// setkeymsg_add loops over them (a host name may have several addresses).
 type HostPair = (Spanned<Host>, Spanned<Host>);
 
+/// The first pair of the source and destination hosts, and the others (sent as a message
+/// each); one pair only where `single` names the command that takes one (setkey: "multiple
+/// address specified").
 fn host_pairs(
     cx: Cx,
     inner: &mut Inner<'_>,
     flags: AddressFlags,
     at: Span,
-) -> Lowered<OneOrMore<HostPair>> {
+    single: Option<&str>,
+) -> Lowered<(Spanned<Host>, Spanned<Host>, Vec<HostPair>)> {
     let srcs = host(cx, cx.next(inner, at)?, flags)?;
     let dsts = host(cx, cx.next(inner, at)?, flags)?;
     let (srcs, dsts) = match (srcs.single(), dsts.single()) {
         (Ok(src), Ok(dst)) => {
             values::check_same_family(src.value.addr, dst.value.addr, dst.span)?;
-            return Ok(OneOrMore::One((src, dst)));
+            return Ok((src, dst, Vec::new()));
         }
         (srcs, dsts) => (all(srcs), all(dsts)),
     };
-    let pairs: Vec<HostPair> = srcs
+    let mut pairs = srcs
         .iter()
         .flat_map(|s| dsts.iter().map(move |d| (s.clone(), d.clone())))
-        .filter(|(s, d)| s.value.addr.is_ipv4() == d.value.addr.is_ipv4())
-        .collect();
-    match pairs.first() {
-        Some(_) => Ok(OneOrMore::More(pairs)),
-        None => Err(Diagnostic::new(
+        .filter(|(s, d)| s.value.addr.is_ipv4() == d.value.addr.is_ipv4());
+    let Some((src, dst)) = pairs.next() else {
+        return Err(Diagnostic::new(
             dsts.first().map_or(at, |d| d.span),
             "no address of the source and of the destination is of one family",
-        )),
-    }
-}
-
-/// The hosts of `OneOrMore::single`, one or not, as a vector.
-fn all<T>(hosts: Result<T, Vec<T>>) -> Vec<T> {
-    match hosts {
-        Ok(one) => vec![one],
-        Err(all) => all,
-    }
-}
-
-/// The first pair, and the others (sent as a message each); one pair only where `single`
-/// names the command that takes one (setkey: "multiple address specified").
-fn split_pairs(
-    pairs: OneOrMore<HostPair>,
-    single: Option<&str>,
-) -> Lowered<(Spanned<Host>, Spanned<Host>, Vec<HostPair>)> {
-    let mut pairs = match pairs {
-        OneOrMore::One((src, dst)) => return Ok((src, dst, Vec::new())),
-        OneOrMore::More(all) => all.into_iter(),
-    };
-    let Some((src, dst)) = pairs.next() else {
-        return Err(Diagnostic::new(Span::default(), "expected an address"));
+        ));
     };
     let others: Vec<HostPair> = pairs.collect();
     if let (Some(command), Some(_)) = (single, others.first()) {
@@ -214,6 +193,14 @@ fn split_pairs(
         ));
     }
     Ok((src, dst, others))
+}
+
+/// The hosts of `OneOrMore::single`, one or not, as a vector.
+fn all<T>(hosts: Result<T, Vec<T>>) -> Vec<T> {
+    match hosts {
+        Ok(one) => vec![one],
+        Err(all) => all,
+    }
 }
 
 /// `addr`, `addr[port]` or `addr[any]` (port 0, as no port).
