@@ -50,26 +50,40 @@ fn number_digits(text: &str) -> Option<&[u8]> {
 
 /// A decimal number as `text.parse::<u64>()` reads it, without its generality.
 fn decimal(text: &str) -> Option<u64> {
+    let digits = number_digits(text)?;
+    // Nineteen digits are below 10^19, which fits: no step of the sum can overflow.
+    let checked = digits.len() > 19;
     let mut value = 0u64;
-    for &b in number_digits(text)? {
+    for &b in digits {
         let digit = b.wrapping_sub(b'0');
         if digit > 9 {
             return None;
         }
-        value = value.checked_mul(10)?.checked_add(u64::from(digit))?;
+        value = if checked {
+            value.checked_mul(10)?.checked_add(u64::from(digit))?
+        } else {
+            value * 10 + u64::from(digit)
+        };
     }
     Some(value)
 }
 
 /// A hexadecimal number as `u64::from_str_radix(text, 16)` reads it.
 fn hexadecimal(text: &str) -> Option<u64> {
+    let digits = number_digits(text)?;
+    // Sixteen digits fit in 64 bits: no step of the sum can overflow.
+    let checked = digits.len() > 16;
     let mut value = 0u64;
-    for &b in number_digits(text)? {
+    for &b in digits {
         let digit = HEX_VALUE[usize::from(b)];
         if digit > 0x0f {
             return None;
         }
-        value = value.checked_mul(16)?.checked_add(u64::from(digit))?;
+        value = if checked {
+            value.checked_mul(16)?.checked_add(u64::from(digit))?
+        } else {
+            value << 4 | u64::from(digit)
+        };
     }
     Some(value)
 }
@@ -494,7 +508,10 @@ mod tests {
             "18446744073709551615",
             "18446744073709551616",
             "99999999999999999999",
+            "9999999999999999999",
+            "00000000000000000000000000000000018446744073709551615",
             "ffffffff",
+            "0ffffffffffffffff",
             "FFFFFFFFF",
             "ffffffffffffffff",
             "10000000000000000",
