@@ -263,10 +263,10 @@ struct Cx<'w> {
 
 impl Cx<'_> {
     /// The sin6_scope_id of a zone; the span is the address's, for an unknown interface.
-    fn zone_id(self, zone: Option<Zone>, span: Span) -> Result<u32, Diagnostic> {
+    fn zone_id(self, zone: &Option<Zone>, span: Span) -> Result<u32, Diagnostic> {
         match zone {
             None => Ok(0),
-            Some(Zone::Index(index)) => Ok(index),
+            Some(Zone::Index(index)) => Ok(*index),
             Some(Zone::Interface(name)) => match (self.interface_index)(name.as_str()) {
                 Some(index) => Ok(index),
                 None if !self.require_interfaces => Ok(0),
@@ -381,7 +381,7 @@ fn full_prefix(addr: IpAddr) -> u8 {
 
 /// An SA or tunnel endpoint with its zone (an unknown interface is an error at `span`).
 fn host_sockaddr(cx: Cx, host: &Host, span: Span, errors: &mut Errors) -> SockAddr {
-    let scope_id = errors.check(cx.zone_id(host.zone, span)).unwrap_or(0);
+    let scope_id = errors.check(cx.zone_id(&host.zone, span)).unwrap_or(0);
     zoned_sockaddr(host.addr, host.port.unwrap_or(0), scope_id)
 }
 
@@ -399,7 +399,21 @@ fn address(kind: AddressKind, addr: SockAddr, proto: u8, prefixlen: u8) -> Exten
 
 /// `-4`/`-6` restrict the statement's addresses to one family; src and dst must also agree,
 /// as the C setkey skips mixed pairs and fails when none is left.
+#[inline]
 fn check_families(
+    flags: AddressFlags,
+    src: (IpAddr, Span),
+    dst: (IpAddr, Span),
+    errors: &mut Errors,
+) {
+    let restricted = flags.inet4_only || flags.inet6_only;
+    if restricted || src.0.is_ipv4() != dst.0.is_ipv4() {
+        report_families(flags, src, dst, errors);
+    }
+}
+
+#[cold]
+fn report_families(
     flags: AddressFlags,
     src: (IpAddr, Span),
     dst: (IpAddr, Span),

@@ -57,7 +57,7 @@ pub(super) fn spd(
     let mut selector = |kind, sel: &Spanned<Selector>, port| {
         let plen = sel.value.prefixlen.unwrap_or(full_prefix(sel.value.addr));
         let scope_id = errors
-            .check(cx.zone_id(sel.value.zone, sel.span))
+            .check(cx.zone_id(&sel.value.zone, sel.span))
             .unwrap_or(0);
         address(
             kind,
