@@ -361,6 +361,7 @@ pub fn compress_name(alg: CompressAlgorithm) -> &'static str {
 }
 
 /// Checks a key of `bytes` bytes against `rule`; the error says what the algorithm wants.
+#[inline]
 pub fn check_key(name: &str, rule: KeyRule, bytes: usize) -> Result<(), String> {
     let bits = bytes * 8;
     let ok = match rule {

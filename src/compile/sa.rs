@@ -62,6 +62,7 @@ struct Choice<'a> {
 }
 
 /// Checks one algorithm and its key against the target; returns its support and key ext.
+#[inline]
 fn algorithm(cx: Cx, errors: &mut Errors, choice: Choice) -> Option<(Support, Option<Extension>)> {
     let Choice {
         name,
