@@ -103,7 +103,7 @@ pub fn compile_statement_reusing(
     spare: &Spare,
 ) -> Result<(), Vec<Diagnostic>> {
     let warnings = RefCell::new(Vec::new());
-    let cx = Cx {
+    let context = Context {
         dialect: opts.dialect,
         pid: opts.pid,
         interface_index: opts.interface_index,
@@ -111,6 +111,7 @@ pub fn compile_statement_reusing(
         warnings: &warnings,
         spare,
     };
+    let cx = Cx(&context);
     let start = ops.len();
     let compiled = compile_kind(cx, opts, stmt, ops);
     if compiled.is_err() {
@@ -248,9 +249,21 @@ pub fn span_of_extension(stmt: &Statement, slot: Option<ExtSlot>) -> Span {
     .unwrap_or(stmt.span)
 }
 
-/// The target and header values shared by every message of a run.
+/// What compiling a statement reads, handed to every step as one pointer.
 #[derive(Debug, Clone, Copy)]
-struct Cx<'w> {
+struct Cx<'w>(&'w Context<'w>);
+
+impl<'w> std::ops::Deref for Cx<'w> {
+    type Target = Context<'w>;
+
+    fn deref(&self) -> &Context<'w> {
+        self.0
+    }
+}
+
+/// The target and header values shared by every message of a run.
+#[derive(Debug)]
+struct Context<'w> {
     dialect: Dialect,
     pid: u32,
     interface_index: fn(&str) -> Option<u32>,
