@@ -9,14 +9,17 @@ use super::{names, numeric};
 pub(crate) type Lowered<T> = Result<T, Diagnostic>;
 
 /// A decimal number that must fit in `bits` bits (`what` names it in the error).
+#[inline]
 pub(crate) fn decimal_u64(text: &str, span: Span, what: &str, max: u64, bits: u32) -> Lowered<u64> {
     match decimal(text) {
         Some(v) if v <= max => Ok(v),
-        _ => Err(Diagnostic::new(
-            span,
-            format!("{what} {text} does not fit in {bits} bits"),
-        )),
+        _ => Err(too_wide(text, span, what, bits)),
     }
+}
+
+#[cold]
+fn too_wide(text: &str, span: Span, what: &str, bits: u32) -> Diagnostic {
+    Diagnostic::new(span, format!("{what} {text} does not fit in {bits} bits"))
 }
 
 pub(crate) fn decimal_u32(text: &str, span: Span, what: &str) -> Lowered<u32> {
@@ -93,24 +96,34 @@ fn hex_digits(text: &str) -> Option<&str> {
 }
 
 /// A port number in `[...]`.
+#[inline]
 pub(crate) fn port(text: &str, span: Span) -> Lowered<u16> {
     match decimal(text).map(u16::try_from) {
         Some(Ok(v)) => Ok(v),
-        _ if text.bytes().all(|b| b.is_ascii_digit()) => Err(Diagnostic::new(
+        _ => service_port(text, span),
+    }
+}
+
+/// `port` of a text that is not a number of 16 bits.
+#[cold]
+#[inline(never)]
+fn service_port(text: &str, span: Span) -> Lowered<u16> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Diagnostic::new(
             span,
             format!("port {text} is out of range (0-65535)"),
+        ));
+    }
+    match names::service(text) {
+        Some(Some(port)) => Ok(port),
+        Some(None) => Err(Diagnostic::new(
+            span,
+            format!("unknown service '{text}' (getservbyname, udp)"),
         )),
-        _ => match names::service(text) {
-            Some(Some(port)) => Ok(port),
-            Some(None) => Err(Diagnostic::new(
-                span,
-                format!("unknown service '{text}' (getservbyname, udp)"),
-            )),
-            None => Err(Diagnostic::new(
-                span,
-                format!("service names are not resolved; give a port number instead of '{text}'"),
-            )),
-        },
+        None => Err(Diagnostic::new(
+            span,
+            format!("service names are not resolved; give a port number instead of '{text}'"),
+        )),
     }
 }
 
