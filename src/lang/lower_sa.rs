@@ -5,6 +5,7 @@ use super::tree::Node;
 use super::algorithms;
 use super::ast::*;
 use super::diag::Diagnostic;
+use super::keys;
 use super::lower::{self, Cx, Inner};
 use super::parser::Rule;
 use super::sa_checks;
@@ -371,7 +372,7 @@ fn algorithm(cx: Cx, alg: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
         Some(k) => {
             let span = cx.span(&k);
             Some(Spanned {
-                value: values::key(k.as_str(), span)?,
+                value: keys::key(k.as_str(), span)?,
                 span,
             })
         }

@@ -4,6 +4,7 @@ mod algorithms;
 pub mod ast;
 pub mod diag;
 mod errors;
+mod keys;
 mod lower;
 mod lower_policy;
 mod lower_sa;

@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::values::HEX_VALUE;
+use super::keys::HEX_VALUE;
 
 /// An IPv4 address in the one form `Ipv4Addr`'s parser takes (four decimal numbers of at
 /// most 255, without leading zeros, between dots), read an octet at a time.
