@@ -2,6 +2,7 @@
 
 use super::ast::{KeyBytes, Span};
 use super::diag::Diagnostic;
+use super::numeric::{nibble, HEX_VALUE};
 use super::values::{hex_digits, unquote, Lowered};
 
 /// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
@@ -82,19 +83,6 @@ const HEX_WIDE: [u16; 256] = {
     table
 };
 
-/// The value of each hexadecimal digit; `0xff` for every other byte.
-pub(super) const HEX_VALUE: [u8; 256] = {
-    let mut table = [0xff; 256];
-    let mut b = 0;
-    while b < 256 {
-        if let Some(v) = nibble(b as u8) {
-            table[b] = v;
-        }
-        b += 1;
-    }
-    table
-};
-
 /// The error for the character at `index` of the digits of `text` (after its `0x`).
 fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
     let bad = text
@@ -109,15 +97,6 @@ fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
         },
         format!("invalid hexadecimal digit '{bad}' in key"),
     )
-}
-
-const fn nibble(d: u8) -> Option<u8> {
-    match d {
-        b'0'..=b'9' => Some(d - b'0'),
-        b'a'..=b'f' => Some(d - b'a' + 10),
-        b'A'..=b'F' => Some(d - b'A' + 10),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,7 @@
 //! Numeric IPv4 and IPv6 address text, read as the standard parser reads it but without its
-//! generality for the usual forms.
+//! generality for the usual forms, and the values of hexadecimal digits.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
-use super::keys::HEX_VALUE;
 
 /// An IPv4 address in the one form `Ipv4Addr`'s parser takes (four decimal numbers of at
 /// most 255, without leading zeros, between dots), read an octet at a time.
@@ -106,6 +104,28 @@ fn colon_hex(text: &[u8]) -> Option<Ipv6Addr> {
             Some(Ipv6Addr::from(groups))
         }
         Some(_) => None,
+    }
+}
+
+/// The value of each hexadecimal digit; `0xff` for every other byte.
+pub(super) const HEX_VALUE: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut b = 0;
+    while b < 256 {
+        if let Some(v) = nibble(b as u8) {
+            table[b] = v;
+        }
+        b += 1;
+    }
+    table
+};
+
+pub(super) const fn nibble(d: u8) -> Option<u8> {
+    match d {
+        b'0'..=b'9' => Some(d - b'0'),
+        b'a'..=b'f' => Some(d - b'a' + 10),
+        b'A'..=b'F' => Some(d - b'A' + 10),
+        _ => None,
     }
 }
 

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use super::ast::{AddressFlags, InterfaceName, Span, Zone};
 use super::diag::Diagnostic;
-use super::keys::HEX_VALUE;
+use super::numeric::HEX_VALUE;
 use super::{names, numeric};
 
 pub(crate) type Lowered<T> = Result<T, Diagnostic>;
