@@ -275,23 +275,33 @@ struct Context<'w> {
 }
 
 impl Cx<'_> {
-    /// The sin6_scope_id of a zone; the span is the address's, for an unknown interface.
-    fn zone_id(self, zone: &Option<Zone>, span: Span) -> Result<u32, Diagnostic> {
+    /// The sin6_scope_id of a zone; the span is the address's, for an unknown interface
+    /// (then the error is kept and the id is 0).
+    #[inline]
+    fn scope_id(self, zone: &Option<Zone>, span: Span, errors: &mut Errors) -> u32 {
         match zone {
-            None => Ok(0),
-            Some(Zone::Index(index)) => Ok(*index),
-            Some(Zone::Interface(name)) => match (self.interface_index)(name.as_str()) {
-                Some(index) => Ok(index),
-                None if !self.require_interfaces => Ok(0),
-                None => Err(Diagnostic::new(
+            None => 0,
+            Some(Zone::Index(index)) => *index,
+            Some(Zone::Interface(name)) => self.interface_scope_id(name.as_str(), span, errors),
+        }
+    }
+
+    /// `scope_id` of a zone given as an interface name.
+    #[cold]
+    fn interface_scope_id(self, name: &str, span: Span, errors: &mut Errors) -> u32 {
+        match (self.interface_index)(name) {
+            Some(index) => index,
+            None if !self.require_interfaces => 0,
+            None => {
+                errors.push(
                     span,
                     format!(
-                        "no interface '{}' on this host for the zone of this address \
-                         (if_nametoindex); give the zone as a number",
-                        name.as_str()
+                        "no interface '{name}' on this host for the zone of this address \
+                         (if_nametoindex); give the zone as a number"
                     ),
-                )),
-            },
+                );
+                0
+            }
         }
     }
 
@@ -394,7 +404,7 @@ fn full_prefix(addr: IpAddr) -> u8 {
 
 /// An SA or tunnel endpoint with its zone (an unknown interface is an error at `span`).
 fn host_sockaddr(cx: Cx, host: &Host, span: Span, errors: &mut Errors) -> SockAddr {
-    let scope_id = errors.check(cx.zone_id(&host.zone, span)).unwrap_or(0);
+    let scope_id = cx.scope_id(&host.zone, span, errors);
     zoned_sockaddr(host.addr, host.port.unwrap_or(0), scope_id)
 }
 

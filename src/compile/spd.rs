@@ -56,9 +56,7 @@ pub(super) fn spd(
     let (sport, dport) = ports.unwrap_or((0, 0));
     let mut selector = |kind, sel: &Spanned<Selector>, port| {
         let plen = sel.value.prefixlen.unwrap_or(full_prefix(sel.value.addr));
-        let scope_id = errors
-            .check(cx.zone_id(&sel.value.zone, sel.span))
-            .unwrap_or(0);
+        let scope_id = cx.scope_id(&sel.value.zone, sel.span, &mut errors);
         address(
             kind,
             zoned_sockaddr(sel.value.addr, port, scope_id),

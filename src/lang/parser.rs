@@ -225,6 +225,11 @@ fn parse_pass(
     let Some(text) = source.get(start..end) else {
         return;
     };
+    if text.len() > machine::MAX_TEXT {
+        // Passes end where statements end, so this is one statement (or no `;` at all).
+        errors.push(too_long(start));
+        return;
+    }
     let Some(tree) = machine::parse(Rule::file, text, toks) else {
         // `file` matches any text; should it not, pest says why.
         if let Err(e) = LangParser::parse(Rule::file, text) {
@@ -253,6 +258,21 @@ fn parse_pass(
             _ => {}
         }
     }
+}
+
+/// The error for a statement at `start` longer than the recognizer takes.
+#[cold]
+fn too_long(start: usize) -> Diagnostic {
+    Diagnostic::new(
+        super::ast::Span {
+            start,
+            end: start + 1,
+        },
+        format!(
+            "this statement is longer than {} MiB, the most one statement may be",
+            machine::MAX_TEXT >> 20
+        ),
+    )
 }
 
 /// Parses the statement at `source[start..end]` again, with pest, for its report of what went
@@ -384,6 +404,19 @@ mod tests {
                 assert_eq!(&text[e.span.start..e.span.end], "espp");
             }
         }
+    }
+
+    #[test]
+    fn a_statement_longer_than_the_recognizer_takes_is_an_error_not_a_silent_loss() {
+        let mut text = String::from("flush;\nadd 10.0.0.1 10.0.0.2 esp 1 -E aes-cbc \"");
+        let long_start = "flush;\n".len();
+        text.extend(std::iter::repeat_n('k', machine::MAX_TEXT));
+        text.push_str("\";\nspdflush;\n");
+        let (statements, errors) = parse_partial(&text);
+        assert_eq!(statements.len(), 2, "the statements around it are kept");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].span.start, long_start);
+        assert!(errors[0].message.contains("longer than 255 MiB"), "{}", errors[0].message);
     }
 
     #[test]
