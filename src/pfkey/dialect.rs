@@ -328,6 +328,7 @@ impl Dialect {
     }
 
     /// The wire number of `slot` here, as `ext_by_slot` gives it, from one table look-up.
+    #[inline]
     pub fn ext_number(self, slot: ExtSlot) -> Option<u16> {
         let table = match self {
             Dialect::NetBsd => &NETBSD_NUMBERS,

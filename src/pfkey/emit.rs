@@ -113,6 +113,7 @@ impl Extension {
     }
 
     /// The typed slot of this extension; `None` only for `Extension::Unknown`.
+    #[inline]
     pub fn slot(&self) -> Option<ExtSlot> {
         Some(match self {
             Extension::Sa(_) => ExtSlot::Sa,

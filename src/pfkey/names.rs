@@ -4,6 +4,7 @@ use crate::pfkey::dialect::Dialect;
 use crate::pfkey::message::Extension;
 
 /// The wire number of `ext` in `dialect`; `None` when the dialect has no such extension.
+#[inline]
 pub fn ext_type_number(ext: &Extension, dialect: Dialect) -> Option<u16> {
     match ext {
         Extension::Unknown { ext_type, .. } => Some(*ext_type),
