@@ -28,7 +28,8 @@ pub(crate) fn policy(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<PolicySpec>> {
 pub(crate) fn policy_into(cx: Cx, pair: Node<'_>, policy: &mut Spanned<PolicySpec>) -> Lowered<()> {
     policy.span = cx.span(&pair);
     let spec = &mut policy.value;
-    let mut inner = pair.into_inner().skipping_one();
+    // The -P flag leaves no node.
+    let mut inner = pair.into_inner();
     spec.dir = match inner.next().as_ref().map(|p| p.as_str()) {
         Some("in") => Direction::In,
         Some("out") => Direction::Out,
@@ -115,7 +116,6 @@ fn request(cx: Cx, pair: Node<'_>, dir: Direction) -> Lowered<IpsecRequestSpec> 
         Some("ipcomp") => IpsecProtocol::IpComp,
         _ => IpsecProtocol::Tcp,
     };
-    let _slash = inner.next();
     let mode_pair = inner
         .next()
         .ok_or_else(|| Diagnostic::new(span, "expected an IPsec mode"))?;

@@ -79,7 +79,7 @@ fn options_and_algorithms(
     command_text: &str,
     statement: &mut SaStatement,
 ) -> Lowered<()> {
-    while let Some(option) = cx.next_if(&mut inner, Rule::sa_option) {
+    while let Some(option) = inner.next_if(|p| is_sa_option(p.as_rule())) {
         sa_option(cx, option, &mut statement.options)?;
     }
     let mut first_algorithm = None;
@@ -224,12 +224,21 @@ fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<OneOrMore<Spanne
     }))
 }
 
-fn sa_option(cx: Cx, pair: Node<'_>, options: &mut SaOptions) -> Lowered<()> {
-    let at = cx.span(&pair);
-    let option = pair
-        .into_inner()
-        .next()
-        .ok_or_else(|| Diagnostic::new(at, "internal error: empty option"))?;
+/// The rules of `sa_option`, which leaves no node of its own.
+fn is_sa_option(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::opt_mode
+            | Rule::opt_number
+            | Rule::opt_flag
+            | Rule::ctx
+            | Rule::opt_natt
+            | Rule::opt_esn
+            | Rule::opt_hwif
+    )
+}
+
+fn sa_option(cx: Cx, option: Node<'_>, options: &mut SaOptions) -> Lowered<()> {
     let span = cx.span(&option);
     match option.as_rule() {
         Rule::opt_esn => options.esn = Some(span),
@@ -358,11 +367,12 @@ fn algorithm(cx: Cx, alg: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
         algs.raw_cpi = Some(at);
         return Ok(());
     }
+    // The flag (-E, -A or -C: two characters) leaves no node.
+    let flag_span = Span {
+        start: at.start,
+        end: at.start + 2,
+    };
     let mut inner = alg.into_inner();
-    let flag = inner
-        .next()
-        .ok_or_else(|| Diagnostic::new(at, "internal error: missing flag"))?;
-    let flag_span = cx.span(&flag);
     let name = inner
         .next()
         .ok_or_else(|| Diagnostic::new(at, "internal error: missing algorithm name"))?;

@@ -39,11 +39,34 @@ pub(crate) fn parse<'i>(rule: Rule, text: &'i str, toks: &'i mut Vec<Tok>) -> Op
     }
 }
 
+/// Whether a match of `rule` leaves a token here. Pest's parser leaves one for every rule
+/// that is not silent; here the rules that lowering never reads leave none (their children
+/// become their parent's), which spares writing and then passing over several tokens in
+/// each statement: the `;` ending a statement, the digits inside `0x...`, the wrapper around
+/// each SA option, and flags whose text is known from their parent rule.
+pub(crate) const fn leaves_token(rule: Rule) -> bool {
+    !matches!(
+        rule,
+        Rule::eot
+            | Rule::hex_digits
+            | Rule::sa_option
+            | Rule::flag_m
+            | Rule::flag_e
+            | Rule::flag_a
+            | Rule::flag_c
+            | Rule::flag_p
+            | Rule::request_slash
+    )
+}
+
 impl Machine<'_> {
-    /// The token of `rule` around what `body` matches (the generator calls it only where
-    /// the rule leaves one).
+    /// The token of `rule` around what `body` matches (the generator calls it where pest's
+    /// parser would leave one; `leaves_token` has the last word).
     #[inline(always)]
     fn token(&mut self, rule: Rule, body: impl FnOnce(&mut Self) -> bool) -> bool {
+        if !leaves_token(rule) {
+            return body(self);
+        }
         let index = self.toks.len();
         self.toks.push(Tok::open(rule, self.pos));
         if body(self) {
