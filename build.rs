@@ -7,6 +7,7 @@ fn main() {
     let grammar_path = "src/grammar.pest";
     println!("cargo:rerun-if-changed={grammar_path}");
     println!("cargo:rerun-if-changed=build/codegen.rs");
+    println!("cargo:rerun-if-changed=build/byte_sets.rs");
     let grammar = std::fs::read_to_string(grammar_path).expect("src/grammar.pest is readable");
     let source = match codegen::generate(&grammar) {
         Ok(source) => source,
