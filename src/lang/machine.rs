@@ -13,19 +13,11 @@ pub(super) struct Machine<'i> {
     toks: &'i mut Vec<Tok>,
 }
 
-/// The longest text `parse` takes: token offsets are 32 bits, and a text of whole
-/// statements has fewer than 16 tokens a byte.
-pub(crate) const MAX_TEXT: usize = (u32::MAX / 16) as usize;
-
 /// Runs `rule` from the start of `text` and returns the tokens of what it matched, or `None`
-/// when the rule does not match or the text is longer than `MAX_TEXT`. The tokens are kept
-/// in `toks`, which is cleared first (a buffer reused from one call to the next saves
-/// allocating it each time).
+/// when the rule does not match. The tokens are kept in `toks`, which is cleared first (a
+/// buffer reused from one call to the next saves allocating it each time).
 pub(crate) fn parse<'i>(rule: Rule, text: &'i str, toks: &'i mut Vec<Tok>) -> Option<Tree<'i>> {
     toks.clear();
-    if text.len() > MAX_TEXT {
-        return None;
-    }
     let mut machine = Machine {
         text,
         input: text.as_bytes(),

@@ -225,10 +225,6 @@ fn parse_pass(
     let Some(text) = source.get(start..end) else {
         return;
     };
-    if text.len() > machine::MAX_TEXT {
-        long_pass(source, start, text, toks, statements, errors);
-        return;
-    }
     let Some(tree) = machine::parse(Rule::file, text, toks) else {
         // `file` matches any text; should it not, pest says why.
         if let Err(e) = LangParser::parse(Rule::file, text) {
@@ -257,55 +253,6 @@ fn parse_pass(
             _ => {}
         }
     }
-}
-
-/// `parse_pass` of a text longer than the recognizer takes: each statement on its own, and
-/// an error for one that is itself too long.
-#[cold]
-fn long_pass(
-    source: &str,
-    start: usize,
-    text: &str,
-    toks: &mut Vec<Tok>,
-    statements: &mut Vec<Statement>,
-    errors: &mut Vec<Diagnostic>,
-) {
-    // As many pieces as bytes: a cut after every `;` that ends a statement.
-    for (from, to) in chunk_ranges(text, text.len()) {
-        if to - from > machine::MAX_TEXT {
-            errors.push(too_long(start + from + first_token(&text[from..to])));
-        } else {
-            parse_pass(source, start + from, start + to, toks, statements, errors);
-        }
-    }
-}
-
-/// Where the first token of `text` starts: after blanks and comments.
-fn first_token(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b' ' | b'\t' | b'\n' | b'\r' => at += 1,
-            b'#' => at += memchr::memchr(b'\n', &bytes[at..]).unwrap_or(bytes.len() - at),
-            _ => break,
-        }
-    }
-    at
-}
-
-/// The error for a statement at `start` longer than the recognizer takes.
-fn too_long(start: usize) -> Diagnostic {
-    Diagnostic::new(
-        super::ast::Span {
-            start,
-            end: start + 1,
-        },
-        format!(
-            "this statement is longer than {} MiB, the most one statement may be",
-            machine::MAX_TEXT >> 20
-        ),
-    )
 }
 
 /// Parses the statement at `source[start..end]` again, with pest, for its report of what went
@@ -437,24 +384,6 @@ mod tests {
                 assert_eq!(&text[e.span.start..e.span.end], "espp");
             }
         }
-    }
-
-    #[test]
-    fn a_statement_longer_than_the_recognizer_takes_is_an_error_not_a_silent_loss() {
-        let mut text =
-            String::from("flush;\n# a comment\n add 10.0.0.1 10.0.0.2 esp 1 -E aes-cbc \"");
-        let long_start = "flush;\n# a comment\n ".len();
-        text.extend(std::iter::repeat_n('k', machine::MAX_TEXT));
-        text.push_str("\";\nspdflush;\n");
-        let (statements, errors) = parse_partial(&text);
-        assert_eq!(statements.len(), 2, "the statements around it are kept");
-        assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].span.start, long_start);
-        assert!(
-            errors[0].message.contains("longer than 255 MiB"),
-            "{}",
-            errors[0].message
-        );
     }
 
     #[test]

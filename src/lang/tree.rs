@@ -3,43 +3,28 @@
 
 use super::parser::Rule;
 
-/// One matched rule: its span of the input and the index just past its descendants. The
-/// offsets are 32 bits (`machine::parse` takes no longer text), so that a token is 16 bytes:
-/// every rule matched writes one.
+/// One matched rule: its span of the input and the index just past its descendants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tok {
-    start: u32,
-    end: u32,
-    next: u32,
     pub rule: Rule,
+    pub start: usize,
+    pub end: usize,
+    pub next: usize,
 }
 
 impl Tok {
-    /// `start` and `end` fit in 32 bits: `machine::parse` checks the text's length.
     pub(super) fn open(rule: Rule, start: usize) -> Self {
         Tok {
             rule,
-            start: start as u32,
-            end: start as u32,
+            start,
+            end: start,
             next: 0,
         }
     }
 
     pub(super) fn close(&mut self, end: usize, next: usize) {
-        self.end = end as u32;
-        self.next = next as u32;
-    }
-
-    fn start(&self) -> usize {
-        self.start as usize
-    }
-
-    fn end(&self) -> usize {
-        self.end as usize
-    }
-
-    fn next(&self) -> usize {
-        self.next as usize
+        self.end = end;
+        self.next = next;
     }
 }
 
@@ -102,14 +87,14 @@ impl<'t> Node<'t> {
 
     pub fn as_str(&self) -> &'t str {
         let tok = self.tok();
-        self.tree.text.get(tok.start()..tok.end()).unwrap_or("")
+        self.tree.text.get(tok.start..tok.end).unwrap_or("")
     }
 
     pub fn as_span(&self) -> NodeSpan {
         let tok = self.tok();
         NodeSpan {
-            start: tok.start(),
-            end: tok.end(),
+            start: tok.start,
+            end: tok.end,
         }
     }
 
@@ -118,7 +103,7 @@ impl<'t> Node<'t> {
         Children {
             tree: self.tree,
             index: self.index + 1,
-            end: tok.next(),
+            end: tok.next,
         }
     }
 }
@@ -164,7 +149,7 @@ impl<'t> Iterator for Children<'t> {
         };
         // `next` of a closed token is always past it; the `max` keeps a malformed list from
         // looping.
-        self.index = tok.next().max(self.index + 1);
+        self.index = tok.next.max(self.index + 1);
         Some(node)
     }
 }
