@@ -1,55 +1,55 @@
-//! Algorithm names of both setkey dialects mapped to the `ast` algorithm enums.
+//! Algorithm names of both setkey dialects (a token's bytes) mapped to the `ast` algorithm enums.
 
 use super::ast::{AuthAlgorithm, CompressAlgorithm, EncryptAlgorithm};
 
-pub(crate) fn encrypt(name: &str) -> Option<EncryptAlgorithm> {
+pub(crate) fn encrypt(name: &[u8]) -> Option<EncryptAlgorithm> {
     use EncryptAlgorithm::*;
     Some(match name {
-        "des-cbc" => DesCbc,
-        "3des-cbc" => TripleDesCbc,
-        "null" => Null,
-        "simple" => Simple,
-        "blowfish-cbc" => BlowfishCbc,
-        "cast128-cbc" => Cast128Cbc,
-        "des-deriv" => DesDeriv,
-        "des-32iv" => Des32Iv,
-        "twofish-cbc" => TwofishCbc,
-        "aes-cbc" => AesCbc,
-        "rijndael-cbc" => RijndaelCbc,
-        "aes-ctr" => AesCtr,
-        "camellia-cbc" => CamelliaCbc,
-        "aes-gcm-16" => AesGcm16,
-        "aes-gmac" => AesGmac,
-        "chacha20-poly1305" => Chacha20Poly1305,
+        b"des-cbc" => DesCbc,
+        b"3des-cbc" => TripleDesCbc,
+        b"null" => Null,
+        b"simple" => Simple,
+        b"blowfish-cbc" => BlowfishCbc,
+        b"cast128-cbc" => Cast128Cbc,
+        b"des-deriv" => DesDeriv,
+        b"des-32iv" => Des32Iv,
+        b"twofish-cbc" => TwofishCbc,
+        b"aes-cbc" => AesCbc,
+        b"rijndael-cbc" => RijndaelCbc,
+        b"aes-ctr" => AesCtr,
+        b"camellia-cbc" => CamelliaCbc,
+        b"aes-gcm-16" => AesGcm16,
+        b"aes-gmac" => AesGmac,
+        b"chacha20-poly1305" => Chacha20Poly1305,
         _ => return None,
     })
 }
 
-pub(crate) fn auth(name: &str) -> Option<AuthAlgorithm> {
+pub(crate) fn auth(name: &[u8]) -> Option<AuthAlgorithm> {
     use AuthAlgorithm::*;
     Some(match name {
-        "hmac-md5" => HmacMd5,
-        "hmac-sha1" => HmacSha1,
-        "keyed-md5" => KeyedMd5,
-        "keyed-sha1" => KeyedSha1,
-        "hmac-sha2-256" | "hmac-sha256" => HmacSha256,
-        "hmac-sha2-384" | "hmac-sha384" => HmacSha384,
-        "hmac-sha2-512" | "hmac-sha512" => HmacSha512,
-        "hmac-ripemd160" => HmacRipemd160,
-        "aes-xcbc-mac" => AesXcbcMac,
-        "tcp-md5" => TcpMd5,
-        "null" => Null,
-        "chacha20-poly1305" => Chacha20Poly1305,
+        b"hmac-md5" => HmacMd5,
+        b"hmac-sha1" => HmacSha1,
+        b"keyed-md5" => KeyedMd5,
+        b"keyed-sha1" => KeyedSha1,
+        b"hmac-sha2-256" | b"hmac-sha256" => HmacSha256,
+        b"hmac-sha2-384" | b"hmac-sha384" => HmacSha384,
+        b"hmac-sha2-512" | b"hmac-sha512" => HmacSha512,
+        b"hmac-ripemd160" => HmacRipemd160,
+        b"aes-xcbc-mac" => AesXcbcMac,
+        b"tcp-md5" => TcpMd5,
+        b"null" => Null,
+        b"chacha20-poly1305" => Chacha20Poly1305,
         _ => return None,
     })
 }
 
-pub(crate) fn compress(name: &str) -> Option<CompressAlgorithm> {
+pub(crate) fn compress(name: &[u8]) -> Option<CompressAlgorithm> {
     use CompressAlgorithm::*;
     Some(match name {
-        "oui" => Oui,
-        "deflate" => Deflate,
-        "lzs" => Lzs,
+        b"oui" => Oui,
+        b"deflate" => Deflate,
+        b"lzs" => Lzs,
         _ => return None,
     })
 }

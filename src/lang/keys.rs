@@ -3,17 +3,19 @@
 use super::ast::{KeyBytes, Span};
 use super::diag::Diagnostic;
 use super::numeric::{nibble, HEX_VALUE};
-use super::values::{hex_digits, unquote, Lowered};
+use super::values::{hex_digits, shown, Lowered};
 
 /// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
-pub(crate) fn key(text: &str, span: Span) -> Lowered<KeyBytes> {
+pub(crate) fn key(text: &[u8], span: Span) -> Lowered<KeyBytes> {
     let Some(digits) = hex_digits(text) else {
-        let bytes = unquote(text).as_bytes();
+        let bytes = text
+            .strip_prefix(b"\"")
+            .and_then(|t| t.strip_suffix(b"\""))
+            .unwrap_or(text);
         let mut key = KeyBytes::zeroed(bytes.len());
         key.as_mut_slice().copy_from_slice(bytes);
         return Ok(key);
     };
-    let digits = digits.as_bytes();
     let mut key = KeyBytes::zeroed(digits.len().div_ceil(2));
     if !decode_hex(digits, key.as_mut_slice()) {
         let at = digits
@@ -84,8 +86,8 @@ const HEX_WIDE: [u16; 256] = {
 };
 
 /// The error for the character at `index` of the digits of `text` (after its `0x`).
-fn bad_digit(text: &str, span: Span, index: usize) -> Diagnostic {
-    let bad = text
+fn bad_digit(text: &[u8], span: Span, index: usize) -> Diagnostic {
+    let bad = shown(text)
         .get(2 + index..)
         .and_then(|rest| rest.chars().next())
         .unwrap_or('?');
@@ -118,7 +120,11 @@ mod tests {
             ("0x7", vec![0x07]),
             ("\"ab;c\"", b"ab;c".to_vec()),
         ] {
-            assert_eq!(key(text, at(text)).unwrap().as_slice(), bytes, "{text}");
+            assert_eq!(
+                key(text.as_bytes(), at(text)).unwrap().as_slice(),
+                bytes,
+                "{text}"
+            );
         }
     }
 
@@ -137,7 +143,7 @@ mod tests {
                     .collect()
             };
             assert_eq!(
-                key(&text, at(&text)).unwrap().as_slice(),
+                key(text.as_bytes(), at(&text)).unwrap().as_slice(),
                 expected,
                 "{text}"
             );
@@ -147,7 +153,7 @@ mod tests {
                 let mut digits: Vec<u8> = b"00112233445566778899aabbccddeeff0011".to_vec();
                 digits[index] = bad;
                 let text = format!("0x{}", String::from_utf8(digits).unwrap());
-                let error = key(&text, at(&text)).unwrap_err();
+                let error = key(text.as_bytes(), at(&text)).unwrap_err();
                 assert_eq!(error.span.start, 100 + 2 + index, "{text:?}");
             }
         }
@@ -163,7 +169,7 @@ mod tests {
             ("0x1g2", 3, "g"),
             ("0x12é", 4, "é"),
         ] {
-            let error = key(text, at(text)).unwrap_err();
+            let error = key(text.as_bytes(), at(text)).unwrap_err();
             assert_eq!(error.span.start, 100 + index, "{text}");
             assert_eq!(error.span.end - error.span.start, bad.len(), "{text}");
             assert!(

@@ -115,9 +115,9 @@ pub(crate) fn security_context(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<Securi
     let mut inner = pair.into_inner();
     let _flag = cx.next(&mut inner, span)?;
     let doi = cx.next(&mut inner, span)?;
-    let doi = values::decimal_u8(doi.as_str(), cx.span(&doi), "security context DOI")?;
+    let doi = values::decimal_u8(doi.as_bytes(), cx.span(&doi), "security context DOI")?;
     let alg = cx.next(&mut inner, span)?;
-    let alg = values::decimal_u8(alg.as_str(), cx.span(&alg), "security context algorithm")?;
+    let alg = values::decimal_u8(alg.as_bytes(), cx.span(&alg), "security context algorithm")?;
     let text = cx.next(&mut inner, span)?;
     Ok(Spanned {
         value: SecurityContext {

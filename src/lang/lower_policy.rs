@@ -30,20 +30,20 @@ pub(crate) fn policy_into(cx: Cx, pair: Node<'_>, policy: &mut Spanned<PolicySpe
     let spec = &mut policy.value;
     // The -P flag leaves no node.
     let mut inner = pair.into_inner();
-    spec.dir = match inner.next().as_ref().map(|p| p.as_str()) {
-        Some("in") => Direction::In,
-        Some("out") => Direction::Out,
+    spec.dir = match inner.next().as_ref().map(|p| p.as_bytes()) {
+        Some(b"in") => Direction::In,
+        Some(b"out") => Direction::Out,
         _ => Direction::Fwd,
     };
     spec.priority = match inner.next_if(|p| p.as_rule() == Rule::priority) {
         Some(p) => Some(priority(cx, p)?),
         None => None,
     };
-    spec.action = inner.next().map(|p| match p.as_str() {
-        "discard" => PolicyAction::Discard,
-        "none" => PolicyAction::None,
-        "ipsec" => PolicyAction::Ipsec,
-        "entrust" => PolicyAction::Entrust,
+    spec.action = inner.next().map(|p| match p.as_bytes() {
+        b"discard" => PolicyAction::Discard,
+        b"none" => PolicyAction::None,
+        b"ipsec" => PolicyAction::Ipsec,
+        b"entrust" => PolicyAction::Entrust,
         _ => PolicyAction::Bypass,
     });
     for r in inner {
@@ -110,25 +110,26 @@ fn signed(text: &str, span: Span) -> Lowered<i64> {
 fn request(cx: Cx, pair: Node<'_>, dir: Direction) -> Lowered<IpsecRequestSpec> {
     let span = cx.span(&pair);
     let mut inner = pair.into_inner();
-    let proto = match inner.next().as_ref().map(|p| p.as_str()) {
-        Some("esp") => IpsecProtocol::Esp,
-        Some("ah") => IpsecProtocol::Ah,
-        Some("ipcomp") => IpsecProtocol::IpComp,
+    let proto = match inner.next().as_ref().map(|p| p.as_bytes()) {
+        Some(b"esp") => IpsecProtocol::Esp,
+        Some(b"ah") => IpsecProtocol::Ah,
+        Some(b"ipcomp") => IpsecProtocol::IpComp,
         _ => IpsecProtocol::Tcp,
     };
     let mode_pair = inner
         .next()
         .ok_or_else(|| Diagnostic::new(span, "expected an IPsec mode"))?;
-    let mode = match mode_pair.as_str() {
-        "transport" => Mode::Transport,
-        "tunnel" => Mode::Tunnel,
-        other => {
+    let mode = match mode_pair.as_bytes() {
+        b"transport" => Mode::Transport,
+        b"tunnel" => Mode::Tunnel,
+        _ => {
+            let other = mode_pair.as_str();
             return Err(Diagnostic::new(
                 cx.span(&mode_pair),
                 format!(
                 "invalid IPsec mode '{other}' in a policy request; expected transport or tunnel"
             ),
-            ))
+            ));
         }
     };
     let endpoints = match inner.next_if(|p| p.as_rule() == Rule::req_endpoints) {
@@ -212,7 +213,7 @@ fn endpoint(cx: Cx, pair: Node<'_>) -> Lowered<(Host, Span)> {
     };
     let (addr, zone) = values::zoned_address(addr_pair.as_str(), cx.span(&addr_pair))?;
     let port = match inner.next() {
-        Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
+        Some(p) => Some(values::port(p.as_bytes(), cx.span(&p))?),
         None => None,
     };
     Ok((Host { addr, port, zone }, span))
@@ -221,15 +222,15 @@ fn endpoint(cx: Cx, pair: Node<'_>) -> Lowered<(Host, Span)> {
 /// `default|use|require|unique[:N]`; a `:N` makes the level unique with reqid N.
 fn level(cx: Cx, pair: Node<'_>) -> Lowered<Level> {
     let mut inner = pair.into_inner();
-    let keyword = inner.next().map_or("default", |p| p.as_str());
+    let keyword = inner.next().map_or(&b"default"[..], |p| p.as_bytes());
     if let Some(reqid) = inner.next() {
-        let n = values::decimal_u32(reqid.as_str(), cx.span(&reqid), "reqid")?;
+        let n = values::decimal_u32(reqid.as_bytes(), cx.span(&reqid), "reqid")?;
         return Ok(Level::Unique(Some(n)));
     }
     Ok(match keyword {
-        "use" => Level::Use,
-        "require" => Level::Require,
-        "unique" => Level::Unique(None),
+        b"use" => Level::Use,
+        b"require" => Level::Require,
+        b"unique" => Level::Unique(None),
         _ => Level::Default,
     })
 }

@@ -37,7 +37,7 @@ pub(crate) fn sa_statement(
     let spi_pair = cx.next(&mut inner, at)?;
     let spi_span = cx.span(&spi_pair);
     let spi = Spanned {
-        value: values::spi(spi_pair.as_str(), spi_span)?,
+        value: values::spi(spi_pair.as_bytes(), spi_span)?,
         span: spi_span,
     };
     // The options and algorithms are lowered into the statement once it is pushed.
@@ -135,13 +135,13 @@ fn given_protocol(cx: Cx, inner: &mut Inner<'_>, after: Span) -> Spanned<SaProto
 }
 
 fn protocol(cx: Cx, pair: Node<'_>) -> Spanned<SaProtocol> {
-    let value = match pair.as_str() {
-        "esp" => SaProtocol::Esp,
-        "esp-old" => SaProtocol::EspOld,
-        "ah" => SaProtocol::Ah,
-        "ah-old" => SaProtocol::AhOld,
-        "ipcomp" => SaProtocol::IpComp,
-        "tcp" => SaProtocol::Tcp,
+    let value = match pair.as_bytes() {
+        b"esp" => SaProtocol::Esp,
+        b"esp-old" => SaProtocol::EspOld,
+        b"ah" => SaProtocol::Ah,
+        b"ah-old" => SaProtocol::AhOld,
+        b"ipcomp" => SaProtocol::IpComp,
+        b"tcp" => SaProtocol::Tcp,
         _ => SaProtocol::EspUdp,
     };
     Spanned {
@@ -212,10 +212,10 @@ fn host(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<OneOrMore<Spanne
         .next()
         .ok_or_else(|| Diagnostic::new(span, "expected an address"))?;
     let addr_span = cx.span(&addr_pair);
-    let addresses = values::host_addresses(addr_pair.as_str(), addr_span, flags)?;
+    let addresses = values::host_addresses(addr_pair.as_bytes(), addr_span, flags)?;
     let port = match inner.next() {
         Some(p) if p.as_rule() == Rule::port_any => None,
-        Some(p) => Some(values::port(p.as_str(), cx.span(&p))?),
+        Some(p) => Some(values::port(p.as_bytes(), cx.span(&p))?),
         None => None,
     };
     Ok(addresses.map(|(addr, zone)| Spanned {
@@ -247,19 +247,19 @@ fn sa_option(cx: Cx, option: Node<'_>, options: &mut SaOptions) -> Lowered<()> {
         Rule::opt_natt => options.natt = Some(natt(cx, option)?),
         Rule::opt_mode => {
             let (mode, _) = cx.value(option)?;
-            let value = match mode.as_str() {
-                "transport" => Mode::Transport,
-                "tunnel" => Mode::Tunnel,
+            let value = match mode.as_bytes() {
+                b"transport" => Mode::Transport,
+                b"tunnel" => Mode::Tunnel,
                 _ => Mode::Any,
             };
             options.mode = Some(Spanned { value, span });
         }
         Rule::opt_flag => {
             let (flag, _) = cx.value(option)?;
-            let pad = match flag.as_str() {
-                "zero-pad" => PadOption::ZeroPad,
-                "random-pad" => PadOption::RandomPad,
-                "seq-pad" => PadOption::SeqPad,
+            let pad = match flag.as_bytes() {
+                b"zero-pad" => PadOption::ZeroPad,
+                b"random-pad" => PadOption::RandomPad,
+                b"seq-pad" => PadOption::SeqPad,
                 _ => {
                     options.nocyclic_seq = Some(span);
                     return Ok(());
@@ -276,8 +276,8 @@ fn sa_option(cx: Cx, option: Node<'_>, options: &mut SaOptions) -> Lowered<()> {
                 ));
             };
             number_option(
-                flag.as_str(),
-                number.as_str(),
+                flag.as_bytes(),
+                number.as_bytes(),
                 cx.span(&number),
                 span,
                 options,
@@ -289,30 +289,30 @@ fn sa_option(cx: Cx, option: Node<'_>, options: &mut SaOptions) -> Lowered<()> {
 
 /// `-u`, `-r`, `-lh`, `-ls`, `-bh`, `-bs`, `-natt_mtu` with their decimal value.
 fn number_option(
-    flag: &str,
-    text: &str,
+    flag: &[u8],
+    text: &[u8],
     number_span: Span,
     span: Span,
     options: &mut SaOptions,
 ) -> Lowered<()> {
     match flag {
-        "-u" => {
+        b"-u" => {
             let value = values::decimal_u32(text, number_span, "reqid")?;
             options.reqid = Some(Spanned { value, span });
         }
-        "-r" => {
+        b"-r" => {
             let value = values::decimal_u32(text, number_span, "replay window size")?;
             options.replay = Some(Spanned { value, span });
         }
-        "-natt_mtu" => {
+        b"-natt_mtu" => {
             let value = values::decimal_u16(text, number_span, "NAT-T fragment size")?;
             options.natt_mtu = Some(Spanned { value, span });
         }
         _ => {
             let (slot, what) = match flag {
-                "-lh" => (&mut options.lifetime_hard_secs, "hard lifetime"),
-                "-ls" => (&mut options.lifetime_soft_secs, "soft lifetime"),
-                "-bh" => (&mut options.lifetime_hard_bytes, "hard byte lifetime"),
+                b"-lh" => (&mut options.lifetime_hard_secs, "hard lifetime"),
+                b"-ls" => (&mut options.lifetime_soft_secs, "soft lifetime"),
+                b"-bh" => (&mut options.lifetime_hard_bytes, "hard byte lifetime"),
                 _ => (&mut options.lifetime_soft_bytes, "soft byte lifetime"),
             };
             let value = values::decimal_u64(text, number_span, what, u64::MAX, 64)?;
@@ -351,7 +351,7 @@ fn bracket_port<'i>(cx: Cx, inner: &mut Inner<'i>) -> Lowered<Option<u16>> {
         Some(p) => {
             let number = p.into_inner().next();
             match number {
-                Some(n) => Ok(Some(values::port(n.as_str(), cx.span(&n))?)),
+                Some(n) => Ok(Some(values::port(n.as_bytes(), cx.span(&n))?)),
                 None => Ok(None),
             }
         }
@@ -376,13 +376,13 @@ fn algorithm(cx: Cx, alg: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
     let name = inner
         .next()
         .ok_or_else(|| Diagnostic::new(at, "internal error: missing algorithm name"))?;
-    let name_text = name.as_str();
+    let name_text = name.as_bytes();
     let name_span = cx.span(&name);
     let key = match inner.next() {
         Some(k) => {
             let span = cx.span(&k);
             Some(Spanned {
-                value: keys::key(k.as_str(), span)?,
+                value: keys::key(k.as_bytes(), span)?,
                 span,
             })
         }
@@ -450,12 +450,13 @@ fn algorithm(cx: Cx, alg: Node<'_>, algs: &mut Algorithms) -> Lowered<()> {
     Ok(())
 }
 
-fn unknown(span: Span, kind: &str, name: &str) -> Diagnostic {
+fn unknown(span: Span, kind: &str, name: &[u8]) -> Diagnostic {
+    let name = values::shown(name);
     Diagnostic::new(span, format!("unknown {kind} algorithm '{name}'"))
 }
 
 fn check_key(
-    name: &str,
+    name: &[u8],
     name_span: Span,
     takes_key: bool,
     key: &Option<Spanned<KeyBytes>>,
@@ -464,11 +465,14 @@ fn check_key(
     match (takes_key, key) {
         (true, None) => Err(Diagnostic::new(
             name_span,
-            format!("{kind} algorithm '{name}' needs a key (0x... or \"...\")"),
+            format!(
+                "{kind} algorithm '{}' needs a key (0x... or \"...\")",
+                values::shown(name)
+            ),
         )),
         (false, Some(k)) => Err(Diagnostic::new(
             k.span,
-            format!("{kind} algorithm '{name}' takes no key"),
+            format!("{kind} algorithm '{}' takes no key", values::shown(name)),
         )),
         _ => Ok(()),
     }

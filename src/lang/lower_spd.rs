@@ -48,9 +48,9 @@ pub(crate) fn spd_statement(
         },
         hwif: None,
     };
-    let kind = match command.as_str() {
-        "spdadd" => StatementKind::SpdAdd(statement),
-        "spdupdate" => StatementKind::SpdUpdate(statement),
+    let kind = match command.as_bytes() {
+        b"spdadd" => StatementKind::SpdAdd(statement),
+        b"spdupdate" => StatementKind::SpdUpdate(statement),
         _ => StatementKind::SpdDelete(statement),
     };
     lower::push_and_fill(statements, Statement { kind, span }, |kind| match kind {
@@ -88,7 +88,7 @@ fn selector(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Sele
     let mut inner = pair.into_inner();
     let addr_pair = cx.next(&mut inner, span)?;
     let addr_span = cx.span(&addr_pair);
-    let addresses = values::host_addresses(addr_pair.as_str(), addr_span, flags)?;
+    let addresses = values::host_addresses(addr_pair.as_bytes(), addr_span, flags)?;
     let count = addresses.len();
     let (addr, zone) = match addresses.single() {
         Ok(one) => one,
@@ -105,12 +105,12 @@ fn selector(cx: Cx, pair: Node<'_>, flags: AddressFlags) -> Lowered<Spanned<Sele
         Err(_) => return Err(Diagnostic::new(addr_span, "expected an address")),
     };
     let prefixlen = match cx.next_if(&mut inner, Rule::prefix_len) {
-        Some(p) => Some(values::prefix_len(p.as_str(), cx.span(&p), addr)?),
+        Some(p) => Some(values::prefix_len(p.as_bytes(), cx.span(&p), addr)?),
         None => None,
     };
     let port = match inner.next() {
-        Some(p) if p.as_str() == "any" => Some(Port::Any),
-        Some(p) => Some(Port::Number(values::port(p.as_str(), cx.span(&p))?)),
+        Some(p) if p.as_bytes() == b"any" => Some(Port::Any),
+        Some(p) => Some(Port::Number(values::port(p.as_bytes(), cx.span(&p))?)),
         None => None,
     };
     Ok(Spanned {
@@ -130,7 +130,11 @@ fn upper_spec(cx: Cx, pair: Node<'_>) -> Lowered<Spanned<UpperProtocol>> {
     let value = if text == "any" {
         UpperProtocol::Any
     } else if text.bytes().all(|b| b.is_ascii_digit()) {
-        UpperProtocol::Number(values::decimal_u8(text, span, "upper-layer protocol")?)
+        UpperProtocol::Number(values::decimal_u8(
+            text.as_bytes(),
+            span,
+            "upper-layer protocol",
+        )?)
     } else {
         match protocols::by_name(text) {
             Some(n) => UpperProtocol::Number(n),
@@ -178,10 +182,14 @@ fn icmp_type(text: &str, span: Span) -> Lowered<UpperMisc> {
     if type_text.is_empty() || type_text.contains('.') {
         return Err(bad());
     }
-    let icmp_type = values::decimal_u8(type_text, span, "ICMP type")?;
+    let icmp_type = values::decimal_u8(type_text.as_bytes(), span, "ICMP type")?;
     let code = match code_text {
         Some(c) if c.is_empty() || c.contains(['.', ',']) => return Err(bad()),
-        Some(c) => Some(u16::from(values::decimal_u8(c, span, "ICMP code")?)),
+        Some(c) => Some(u16::from(values::decimal_u8(
+            c.as_bytes(),
+            span,
+            "ICMP code",
+        )?)),
         None => None,
     };
     Ok(UpperMisc::IcmpType {
@@ -208,5 +216,5 @@ fn gre_key(text: &str, span: Span) -> Lowered<u32> {
                 )
             });
     }
-    values::decimal_u32(text, span, "GRE key")
+    values::decimal_u32(text.as_bytes(), span, "GRE key")
 }

@@ -90,6 +90,17 @@ impl<'t> Node<'t> {
         self.tree.text.get(tok.start..tok.end).unwrap_or("")
     }
 
+    /// The bytes of `as_str`, without its checks that the ends are character boundaries
+    /// (they always are): for comparing with ASCII words and reading ASCII numbers.
+    pub fn as_bytes(&self) -> &'t [u8] {
+        let tok = self.tok();
+        self.tree
+            .text
+            .as_bytes()
+            .get(tok.start..tok.end)
+            .unwrap_or(&[])
+    }
+
     pub fn as_span(&self) -> NodeSpan {
         let tok = self.tok();
         NodeSpan {

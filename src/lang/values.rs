@@ -1,5 +1,8 @@
-//! Token values: numbers, addresses, ports and prefixes, parsed from source slices.
+//! Token values: numbers, addresses, ports and prefixes, parsed from source slices. Numbers
+//! are read from a token's bytes (`Node::as_bytes`: no character-boundary checks); the text
+//! is shown as it is in errors.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::ast::{AddressFlags, InterfaceName, Span, Zone};
@@ -9,9 +12,21 @@ use super::{names, numeric};
 
 pub(crate) type Lowered<T> = Result<T, Diagnostic>;
 
+/// Token bytes as text, for an error message: a token is always whole characters, so this is
+/// the token's text.
+pub(crate) fn shown(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
 /// A decimal number that must fit in `bits` bits (`what` names it in the error).
 #[inline]
-pub(crate) fn decimal_u64(text: &str, span: Span, what: &str, max: u64, bits: u32) -> Lowered<u64> {
+pub(crate) fn decimal_u64(
+    text: &[u8],
+    span: Span,
+    what: &str,
+    max: u64,
+    bits: u32,
+) -> Lowered<u64> {
     match decimal(text) {
         Some(v) if v <= max => Ok(v),
         _ => Err(too_wide(text, span, what, bits)),
@@ -19,41 +34,44 @@ pub(crate) fn decimal_u64(text: &str, span: Span, what: &str, max: u64, bits: u3
 }
 
 #[cold]
-fn too_wide(text: &str, span: Span, what: &str, bits: u32) -> Diagnostic {
+fn too_wide(text: &[u8], span: Span, what: &str, bits: u32) -> Diagnostic {
+    let text = shown(text);
     Diagnostic::new(span, format!("{what} {text} does not fit in {bits} bits"))
 }
 
-pub(crate) fn decimal_u32(text: &str, span: Span, what: &str) -> Lowered<u32> {
+pub(crate) fn decimal_u32(text: &[u8], span: Span, what: &str) -> Lowered<u32> {
     decimal_u64(text, span, what, u32::MAX.into(), 32).map(|v| v as u32)
 }
 
-pub(crate) fn decimal_u16(text: &str, span: Span, what: &str) -> Lowered<u16> {
+pub(crate) fn decimal_u16(text: &[u8], span: Span, what: &str) -> Lowered<u16> {
     decimal_u64(text, span, what, u16::MAX.into(), 16).map(|v| v as u16)
 }
 
-pub(crate) fn decimal_u8(text: &str, span: Span, what: &str) -> Lowered<u8> {
+pub(crate) fn decimal_u8(text: &[u8], span: Span, what: &str) -> Lowered<u8> {
     decimal_u64(text, span, what, u8::MAX.into(), 8).map(|v| v as u8)
 }
 
 /// An SPI: decimal or `0x` hexadecimal, at most 32 bits.
-pub(crate) fn spi(text: &str, span: Span) -> Lowered<u32> {
+pub(crate) fn spi(text: &[u8], span: Span) -> Lowered<u32> {
     let parsed = match hex_digits(text) {
         Some(digits) => hexadecimal(digits),
         None => decimal(text),
     };
     let parsed = parsed.and_then(|v| u32::try_from(v).ok());
-    parsed.ok_or_else(|| Diagnostic::new(span, format!("SPI {text} does not fit in 32 bits")))
+    parsed.ok_or_else(|| {
+        let text = shown(text);
+        Diagnostic::new(span, format!("SPI {text} does not fit in 32 bits"))
+    })
 }
 
 /// The digits of a number as `str::parse` takes them: after one optional `+`, at least one.
-fn number_digits(text: &str) -> Option<&[u8]> {
-    let digits = text.as_bytes();
+fn number_digits(digits: &[u8]) -> Option<&[u8]> {
     let digits = digits.strip_prefix(b"+").unwrap_or(digits);
     (!digits.is_empty()).then_some(digits)
 }
 
 /// A decimal number as `text.parse::<u64>()` reads it, without its generality.
-fn decimal(text: &str) -> Option<u64> {
+fn decimal(text: &[u8]) -> Option<u64> {
     let digits = number_digits(text)?;
     // Nineteen digits are below 10^19, which fits: no step of the sum can overflow.
     let checked = digits.len() > 19;
@@ -73,7 +91,7 @@ fn decimal(text: &str) -> Option<u64> {
 }
 
 /// A hexadecimal number as `u64::from_str_radix(text, 16)` reads it.
-fn hexadecimal(text: &str) -> Option<u64> {
+fn hexadecimal(text: &[u8]) -> Option<u64> {
     let digits = number_digits(text)?;
     // Sixteen digits fit in 64 bits: no step of the sum can overflow.
     let checked = digits.len() > 16;
@@ -92,16 +110,18 @@ fn hexadecimal(text: &str) -> Option<u64> {
     Some(value)
 }
 
-pub(super) fn hex_digits(text: &str) -> Option<&str> {
-    text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"))
+/// The digits after `0x` or `0X`.
+pub(super) fn hex_digits(text: &[u8]) -> Option<&[u8]> {
+    text.strip_prefix(b"0x")
+        .or_else(|| text.strip_prefix(b"0X"))
 }
 
 /// A port number in `[...]`.
 #[inline]
-pub(crate) fn port(text: &str, span: Span) -> Lowered<u16> {
+pub(crate) fn port(text: &[u8], span: Span) -> Lowered<u16> {
     match decimal(text).map(u16::try_from) {
         Some(Ok(v)) => Ok(v),
-        _ => service_port(text, span),
+        _ => service_port(&shown(text), span),
     }
 }
 
@@ -189,17 +209,17 @@ impl<T> OneOrMore<T> {
 /// (of the family `-4`/`-6` ask for; `-n` takes numeric addresses only, as AI_NUMERICHOST).
 #[inline]
 pub(crate) fn host_addresses(
-    text: &str,
+    text: &[u8],
     span: Span,
     flags: AddressFlags,
 ) -> Lowered<OneOrMore<(IpAddr, Option<Zone>)>> {
     // The usual host word, a dotted quad, without the layers the other forms go through.
-    if let Some(addr) = numeric::dotted_quad(text.as_bytes()) {
+    if let Some(addr) = numeric::dotted_quad(text) {
         let addr = IpAddr::V4(addr);
         check_flags(flags, addr, span)?;
         return Ok(OneOrMore::One((addr, None)));
     }
-    other_host_addresses(text, span, flags)
+    other_host_addresses(&shown(text), span, flags)
 }
 
 /// `host_addresses` of a word that is not a dotted quad.
@@ -332,14 +352,15 @@ pub(crate) fn family_name(addr: IpAddr) -> &'static str {
 }
 
 /// A prefix length, at most the address length.
-pub(crate) fn prefix_len(text: &str, span: Span, addr: IpAddr) -> Lowered<u8> {
+pub(crate) fn prefix_len(text: &[u8], span: Span, addr: IpAddr) -> Lowered<u8> {
     let max: u64 = if addr.is_ipv4() { 32 } else { 128 };
     match decimal(text) {
         Some(v) if v <= max => Ok(v as u8),
         _ => Err(Diagnostic::new(
             span,
             format!(
-                "prefix length {text} is too long for an {} address (at most {max})",
+                "prefix length {} is too long for an {} address (at most {max})",
+                shown(text),
                 family_name(addr)
             ),
         )),
@@ -421,9 +442,13 @@ mod tests {
             texts.extend(level.iter().cloned());
         }
         for text in &texts {
-            assert_eq!(decimal(text), text.parse::<u64>().ok(), "{text:?}");
             assert_eq!(
-                hexadecimal(text),
+                decimal(text.as_bytes()),
+                text.parse::<u64>().ok(),
+                "{text:?}"
+            );
+            assert_eq!(
+                hexadecimal(text.as_bytes()),
                 u64::from_str_radix(text, 16).ok(),
                 "{text:?}"
             );
