@@ -415,6 +415,10 @@ impl Generator {
             .collect();
         let table = self.table(&set_of(&firsts));
         if strings.iter().all(|s| s.len() == 1) {
+            let stops: Vec<u8> = firsts.iter().map(|&(b, _)| b).collect();
+            if let Some((below, extras)) = word_filter(&stops) {
+                return format!("m.skip_to_by_words(&{table}, {below}, {extras:?})");
+            }
             return format!("m.skip_to(&{table}, &[])");
         }
         let list: Vec<String> = strings
@@ -513,4 +517,19 @@ fn range(lo: &str, hi: &str) -> Result<String, String> {
     } else {
         format!("m.char_range({lo:?}, {hi:?})")
     })
+}
+
+/// A test of eight bytes at a time for a skip to one of `stops`, where it is cheaper than a
+/// look-up per byte: the bytes below the first of the result (blanks, `"`, `#`), and the
+/// others, at most three. The bytes of the usual words (letters, digits, `-`, `.`, `:`,
+/// `_`) are never below it, so that a block of them passes the test.
+fn word_filter(stops: &[u8]) -> Option<(u8, Vec<u8>)> {
+    let below = stops
+        .iter()
+        .filter(|&&b| b < b'-')
+        .map(|&b| b + 1)
+        .max()
+        .unwrap_or(0);
+    let extras: Vec<u8> = stops.iter().copied().filter(|&b| b >= below).collect();
+    (below > 0 && extras.len() <= 3 && extras.iter().all(u8::is_ascii)).then_some((below, extras))
 }

@@ -179,6 +179,45 @@ impl Machine<'_> {
         true
     }
 
+    /// `skip_to(first, &[])`, eight bytes a test while none of them is below `below` or one
+    /// of `extras` (every byte of `first` is one of those): a block that may hold a stop is
+    /// searched a byte at a time.
+    #[inline(always)]
+    fn skip_to_by_words<const N: usize>(
+        &mut self,
+        first: &[bool; 256],
+        below: u8,
+        extras: [u8; N],
+    ) -> bool {
+        const ONES: u64 = u64::from_le_bytes([1; 8]);
+        const HIGHS: u64 = ONES << 7;
+        // Whether a byte of `x` is below `n` (at most 128), or zero.
+        let has_below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0;
+        let rest = self.input.get(self.pos..).unwrap_or(&[]);
+        let mut passed = 0;
+        for block in rest.chunks_exact(8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(block);
+            let x = u64::from_le_bytes(word);
+            let may_stop = extras.iter().fold(has_below(x, below), |any, &e| {
+                any | has_below(x ^ (ONES * u64::from(e)), 1)
+            });
+            if may_stop {
+                break;
+            }
+            passed += 8;
+        }
+        let mut at = self.pos + passed;
+        while let Some(&b) = self.input.get(at) {
+            if first[usize::from(b)] {
+                break;
+            }
+            at += 1;
+        }
+        self.pos = at;
+        true
+    }
+
     /// Moves to the first place where one of `strings` starts (their first bytes are those
     /// of `first`; no strings: all are one byte long), or to the end of the input.
     #[inline(always)]
@@ -218,4 +257,80 @@ mod rules {
     use super::{Machine, Rule};
 
     include!(concat!(env!("OUT_DIR"), "/grammar_machine.rs"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where a skip to a byte of `stops` ends, one byte at a time.
+    fn reference(text: &str, from: usize, stops: &[u8]) -> usize {
+        text.as_bytes()[from..]
+            .iter()
+            .position(|b| stops.contains(b))
+            .map_or(text.len(), |at| from + at)
+    }
+
+    #[test]
+    fn skips_by_words_end_where_a_byte_by_byte_skip_ends() {
+        // The stops of a host word and of a key, with the tests the generator makes of them.
+        let cases: [(&[u8], u8, &[u8]); 2] =
+            [(b" \t\n;[/#\r", 0x24, b";[/"), (b" \t\n;#\r", 0x24, b";")];
+        let pieces = [
+            "a",
+            "0",
+            "-",
+            ".",
+            ":",
+            "_",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            ";",
+            "#",
+            "[",
+            "/",
+            "\"",
+            "!",
+            "$",
+            "é",
+            "\u{1}",
+            "\u{7f}",
+            "ffffffff",
+            "10.200.0.1",
+            "\u{10ffff}",
+        ];
+        let mut seed = 7u64;
+        for round in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(round % 40) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for &(stops, below, extras) in &cases {
+                let mut first = [false; 256];
+                for &b in stops {
+                    first[usize::from(b)] = true;
+                }
+                for from in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let mut toks = Vec::new();
+                    let mut m = Machine {
+                        text: &text,
+                        input: text.as_bytes(),
+                        pos: from,
+                        toks: &mut toks,
+                    };
+                    match extras {
+                        [a] => m.skip_to_by_words(&first, below, [*a]),
+                        [a, b, c] => m.skip_to_by_words(&first, below, [*a, *b, *c]),
+                        _ => unreachable!(),
+                    };
+                    assert_eq!(m.pos, reference(&text, from, stops), "{text:?} from {from}");
+                }
+            }
+        }
+    }
 }
