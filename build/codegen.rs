@@ -252,10 +252,18 @@ impl Generator {
         }
         // The body of WHITESPACE called from `cx`, as `rule_body` generates it.
         let body_cx = cx.with(Atomicity::Atomic);
+        // The other alternatives (a comment) are out of line: most gaps are blanks only.
         let rest = alternatives[classes..]
             .iter()
-            .map(|e| self.guarded(e, body_cx))
-            .collect::<Result<Vec<_>, _>>()
+            .map(|e| {
+                let code = self.expr(e, body_cx)?;
+                let code = format!("m.out_of_line(|m| {code})");
+                Ok(match self.guard_of(e) {
+                    Some(set) => format!("(m.next_in(&{}) && {code})", self.table(&set)),
+                    None => code,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()
             .ok()?;
         Some(format!(
             "{{ while {{ {scan}; {} }} {{}} true }}",
@@ -357,6 +365,11 @@ impl Generator {
                 let set = self.class_of(e, 0).unwrap_or([false; 256]);
                 format!("m.skip_while(&{})", self.table(&set))
             }
+            // `(!("a" | "b") ~ ANY)*` where pest's optimizer leaves it (in WHITESPACE and
+            // COMMENT, atomic without being written so): the skip it makes of it elsewhere.
+            Rep(e) if !skips && self.skipped_until(e).is_some() => {
+                self.skip_until(&self.skipped_until(e).unwrap_or_default())
+            }
             Rep(e) => {
                 let e = self.guarded(e, cx)?;
                 if skips {
@@ -401,6 +414,26 @@ impl Generator {
             Some(set) => format!("(m.next_in(&{}) && {call})", self.table(&set)),
             None => call,
         }
+    }
+
+    /// The strings `a`, `b` of `!("a" | "b") ~ ANY` (none empty), with the built-in ANY.
+    fn skipped_until(&self, expr: &OptimizedExpr) -> Option<Vec<String>> {
+        let OptimizedExpr::Seq(ahead, any) = expr else {
+            return None;
+        };
+        let (OptimizedExpr::NegPred(strings), true) = (
+            ahead.as_ref(),
+            ident_is(any, "ANY") && !self.defined.contains("ANY"),
+        ) else {
+            return None;
+        };
+        flatten(strings, false)
+            .into_iter()
+            .map(|e| match e {
+                OptimizedExpr::Str(s) if !s.is_empty() => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// `(!("a" | "b") ~ ANY)*`, which pest's optimizer turns into a skip to the first of the

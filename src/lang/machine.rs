@@ -162,6 +162,14 @@ impl Machine<'_> {
         }
     }
 
+    /// `body`, in a function of its own: for what is seldom reached (comments), so that it
+    /// does not crowd the code around it.
+    #[cold]
+    #[inline(never)]
+    fn out_of_line(&mut self, body: impl FnOnce(&mut Self) -> bool) -> bool {
+        body(self)
+    }
+
     /// Whether the next byte is in `class`; never moves.
     #[inline(always)]
     fn next_in(&self, class: &[bool; 256]) -> bool {
