@@ -13,7 +13,7 @@ use pest_meta::optimizer::{OptimizedExpr, OptimizedRule};
 
 #[path = "byte_sets.rs"]
 mod byte_sets;
-use byte_sets::{builtin_ranges, set_of, union};
+use byte_sets::{builtin_ranges, set_of, union, word_filter};
 
 /// Reads the grammar the way pest_derive does and returns the generated Rust source.
 pub fn generate(grammar: &str) -> Result<String, String> {
@@ -550,19 +550,4 @@ fn range(lo: &str, hi: &str) -> Result<String, String> {
     } else {
         format!("m.char_range({lo:?}, {hi:?})")
     })
-}
-
-/// A test of eight bytes at a time for a skip to one of `stops`, where it is cheaper than a
-/// look-up per byte: the bytes below the first of the result (blanks, `"`, `#`), and the
-/// others, at most three. The bytes of the usual words (letters, digits, `-`, `.`, `:`,
-/// `_`) are never below it, so that a block of them passes the test.
-fn word_filter(stops: &[u8]) -> Option<(u8, Vec<u8>)> {
-    let below = stops
-        .iter()
-        .filter(|&&b| b < b'-')
-        .map(|&b| b + 1)
-        .max()
-        .unwrap_or(0);
-    let extras: Vec<u8> = stops.iter().copied().filter(|&b| b >= below).collect();
-    (below > 0 && extras.len() <= 3 && extras.iter().all(u8::is_ascii)).then_some((below, extras))
 }

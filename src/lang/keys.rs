@@ -3,15 +3,12 @@
 use super::ast::{KeyBytes, Span};
 use super::diag::Diagnostic;
 use super::numeric::{nibble, HEX_VALUE};
-use super::values::{hex_digits, shown, Lowered};
+use super::values::{hex_digits, shown, unquote_bytes, Lowered};
 
 /// Key bytes from `0x...` (an odd digit count gets a leading zero nibble) or `"..."`.
 pub(crate) fn key(text: &[u8], span: Span) -> Lowered<KeyBytes> {
     let Some(digits) = hex_digits(text) else {
-        let bytes = text
-            .strip_prefix(b"\"")
-            .and_then(|t| t.strip_suffix(b"\""))
-            .unwrap_or(text);
+        let bytes = unquote_bytes(text);
         let mut key = KeyBytes::zeroed(bytes.len());
         key.as_mut_slice().copy_from_slice(bytes);
         return Ok(key);

@@ -309,15 +309,7 @@ mod tests {
             "10.200.0.1",
             "\u{10ffff}",
         ];
-        let mut seed = 7u64;
-        for round in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..(round % 40) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
+        for text in crate::lang::random_texts::random_texts(&pieces, 7, 3000, 40) {
             for &(stops, below, extras) in &cases {
                 let mut first = [false; 256];
                 for &b in stops {

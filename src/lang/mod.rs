@@ -16,6 +16,8 @@ pub mod names;
 mod numeric;
 mod parser;
 pub mod protocols;
+#[cfg(test)]
+mod random_texts;
 mod sa_checks;
 mod tree;
 mod values;

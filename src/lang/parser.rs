@@ -335,15 +335,7 @@ mod tests {
         let parts = [
             "a", " ", ";", "\"x;y\"", "\"", "# c;d\n", "#", "\n", "w\"v;", "\"\"", ";;",
         ];
-        let mut seed = 12345u64;
-        for round in 0..400 {
-            let mut text = String::new();
-            for _ in 0..(round % 60) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(parts[(seed >> 33) as usize % parts.len()]);
-            }
+        for text in crate::lang::random_texts::random_texts(&parts, 12345, 400, 60) {
             let ends = statement_ends(&text);
             for pieces in 1..8 {
                 let ranges = chunk_ranges(&text, pieces);

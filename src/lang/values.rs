@@ -387,8 +387,17 @@ pub(crate) fn apply_address_flags(flags: &mut AddressFlags, text: &str) {
 
 /// The text between the quotes of a `"..."` token.
 pub(crate) fn unquote(text: &str) -> &str {
-    text.strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
+    // The quotes are one byte each: what is between them starts and ends on characters.
+    match unquote_bytes(text.as_bytes()).len() {
+        len if len == text.len() => text,
+        len => text.get(1..1 + len).unwrap_or(text),
+    }
+}
+
+/// `unquote` of a token's bytes.
+pub(crate) fn unquote_bytes(text: &[u8]) -> &[u8] {
+    text.strip_prefix(b"\"")
+        .and_then(|t| t.strip_suffix(b"\""))
         .unwrap_or(text)
 }
 
