@@ -4,7 +4,8 @@
 # there and exits with its status.
 # VM_RECORD=1 writes the output of scenarios that lack an expected file (to review, then commit);
 # SCENARIOS runs a subset of the shared scenarios (the other steps run in full).
-# C_SETKEY=PATH (a statically linked C setkey) is timed next to ours in scenarios/bigdump.sh.
+# C_SETKEY=PATH (a statically linked C setkey) is timed next to ours in scenarios/bigdump.sh;
+# ROUNDS=N gives that test N more loads by the floor, ours and the C setkey, in rotated order.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -63,6 +64,8 @@ cp -r "$top/vm-tests/scenarios" "$top/vm-tests/linux" "$root/vm-tests/"
 rm -rf "$root/vm-tests/linux/.cache"
 # SCENARIOS (a space-separated subset of the shared scenarios) reaches the suite in the VM.
 printf '%s\n' "${SCENARIOS:-}" >"$root/vm-tests/scenarios-subset"
+# ROUNDS (more rotated loads of the big table, scenarios/bigdump.sh) reaches it too.
+printf '%s\n' "${ROUNDS:-0}" >"$root/vm-tests/rounds"
 
 # Modules and their dependencies, in load order; decompressed so busybox insmod loads them.
 modules="xfrm_algo af_key esp4 esp6 ah4 ah6 xfrm_ipcomp ipcomp ipcomp6 tunnel4 tunnel6

@@ -6,6 +6,8 @@ subset=$(cat /vm-tests/scenarios-subset 2>/dev/null)
 [ -z "$subset" ] || export SCENARIOS="$subset"
 # A C setkey put in by run.sh (C_SETKEY) is timed next to ours.
 [ -x /bin/c-setkey ] && export C_SETKEY=/bin/c-setkey
+ROUNDS=$(cat /vm-tests/rounds 2>/dev/null || echo 0)
+export ROUNDS
 status=0
 sh /vm-tests/linux/rust-tests.sh || status=1
 sh /vm-tests/scenarios/run.sh || status=1

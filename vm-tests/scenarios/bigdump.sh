@@ -8,9 +8,9 @@
 # SETTLE seconds earlier (default 3), so that the kernel's freeing of the previous load does
 # not fall in the next one's time.
 # Environment: SETKEY, TARGET, N, WORK, SETTLE, FRESH_KERNEL; C_SETKEY (optional): a C setkey
-# for this kernel, timed side by side on the same file (-f, -D, -DP); C_ROUNDS (optional, with
-# C_SETKEY): that many more loads of the file by each tool, the two alternating (and which goes
-# first alternating from round to round), with the ratio of each round and of the means (a
+# for this kernel, timed side by side on the same file (-f, -D, -DP); ROUNDS (optional): that
+# many more loads of the file by the floor, setkey -f and the C setkey (when given), in an
+# order that rotates from round to round, with the ratios of each round and of the means (a
 # kernel whose load times swing needs several).
 set -u
 : "${SETKEY:?}" "${TARGET:?}"
@@ -61,6 +61,7 @@ setkey -n --emit-raw "$work/msgs.bin" -f "$conf" || fail=1
 t0=$(now)
 setkey -n -f "$conf" || fail=1
 t1=$(now)
+front_s=$(elapsed "$t0" "$t1")
 echo "BENCH setkey -n -f:        $msgs statements in $(elapsed "$t0" "$t1") s (parse, compile and encode only)"
 
 flushed
@@ -118,33 +119,49 @@ if [ -n "$c_setkey" ]; then
     echo "BENCH C setkey -D:         $n SAs in $(elapsed "$t7" "$t8") s = $c_sad entries/s, peak RSS ${c_sad_kb:-?} KiB (setkey -D: $(ratio "$(rate "$n" "$t3" "$t4")" "$c_sad")x)"
     echo "BENCH C setkey -DP:        $n policies in $(elapsed "$t8" "$t9") s = $c_spd entries/s, peak RSS ${c_spd_kb:-?} KiB (setkey -DP: $(ratio "$(rate "$n" "$t4" "$t5")" "$c_spd")x)"
 fi
-if [ -n "$c_setkey" ] && [ "${C_ROUNDS:-0}" -gt 0 ]; then
+rounds=${ROUNDS:-0}
+if [ "$rounds" -gt 0 ]; then
     sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
-    mean() { awk -v total="$1" -v n="$C_ROUNDS" 'BEGIN { printf "%.2f", total / n }'; }
-    # One timed load of the file on empty databases by `$@`; its seconds in `loaded` (not
-    # printed: a fresh kernel's start prints, and a subshell would lose `fail`).
+    mean() { awk -v total="$1" -v n="$rounds" 'BEGIN { printf "%.2f", total / n }'; }
+    # One timed load on empty databases by `floor` (the pre-built messages sent ahead),
+    # `ours` (setkey -f) or `c` (the C setkey's -f); its seconds in `loaded` (not printed: a
+    # fresh kernel's start prints, and a subshell would lose `fail`).
     load() {
         flushed
         l0=$(now)
-        "$@" -f "$conf" >/dev/null || fail=1
+        case $1 in
+            floor) setkey --send-raw-ahead "$work/msgs.bin" || fail=1 ;;
+            ours) setkey -f "$conf" >/dev/null || fail=1 ;;
+            c) "$c_setkey" -f "$conf" >/dev/null || fail=1 ;;
+        esac
         l1=$(now)
         loaded=$(elapsed "$l0" "$l1")
     }
-    c_total=0 ours_total=0
-    for round in $(seq "$C_ROUNDS"); do
-        # Which tool loads first alternates: a host whose speed drifts during a round would
-        # otherwise favour one of them every time.
-        if [ $((round % 2)) -eq 1 ]; then
-            load "$c_setkey"; c_s=$loaded
-            load setkey; ours_s=$loaded
-        else
-            load setkey; ours_s=$loaded
-            load "$c_setkey"; c_s=$loaded
-        fi
-        c_total=$(sum "$c_total" "$c_s") ours_total=$(sum "$ours_total" "$ours_s")
-        echo "BENCH round $round: C setkey -f $c_s s, setkey -f $ours_s s ($(ratio "$c_s" "$ours_s")x)"
+    tools="floor ours"
+    [ -n "$c_setkey" ] && tools="$tools c"
+    floor_total=0 ours_total=0 c_total=0 c_s=0
+    for round in $(seq "$rounds"); do
+        # The order rotates from round to round: a kernel whose speed drifts, or that is
+        # slower for each load after the first, would otherwise favour one of them each time.
+        order=$tools
+        for _ in $(seq $(((round - 1) % $(echo "$tools" | wc -w)))); do
+            order="${order#* } ${order%% *}"
+        done
+        for tool in $order; do
+            load "$tool"
+            case $tool in
+                floor) floor_s=$loaded floor_total=$(sum "$floor_total" "$loaded") ;;
+                ours) ours_s=$loaded ours_total=$(sum "$ours_total" "$loaded") ;;
+                c) c_s=$loaded c_total=$(sum "$c_total" "$loaded") ;;
+            esac
+        done
+        report="BENCH round $round ($order): floor $floor_s s, setkey -f $ours_s s ($(ratio "$floor_s" "$ours_s")x the floor)"
+        [ -n "$c_setkey" ] && report="$report, C setkey -f $c_s s (setkey -f: $(ratio "$c_s" "$ours_s")x the C setkey)"
+        echo "$report"
     done
-    echo "BENCH rounds: setkey -f is $(ratio "$c_total" "$ours_total")x the C setkey over $C_ROUNDS alternated rounds (means $(mean "$c_total") s and $(mean "$ours_total") s)"
+    summary="BENCH rounds: means of $rounds rotated rounds: floor $(mean "$floor_total") s, setkey -f $(mean "$ours_total") s ($(ratio "$floor_total" "$ours_total")x the floor; the floor plus -n -f: $(sum "$(mean "$floor_total")" "$front_s") s)"
+    [ -n "$c_setkey" ] && summary="$summary, C setkey -f $(mean "$c_total") s (setkey -f: $(ratio "$c_total" "$ours_total")x the C setkey; the floor: $(ratio "$c_total" "$floor_total")x)"
+    echo "$summary"
 fi
 setkey -F; setkey -FP
 exit "$fail"
