@@ -58,8 +58,8 @@ awk -v n="$n" 'BEGIN {
 msgs=$((2 * n))
 
 setkey -n --emit-raw "$work/msgs.bin" -f "$conf" || fail=1
-# Linux sets up each SA's cipher several times slower while its random pool is not yet
-# seeded (3x for this load): every timed load comes after it is.
+# Linux loaded these SAs 3x slower before its random pool was seeded ('crng init done'):
+# every timed load comes after it is.
 timeout 120 head -c 1 /dev/random >/dev/null 2>&1 || echo "NOTE the kernel's random pool is not seeded: loads are slower"
 t0=$(now)
 setkey -n -f "$conf" || fail=1
